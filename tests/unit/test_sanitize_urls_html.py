@@ -1,0 +1,166 @@
+"""The three boundaries every other layer relies on: the sanitiser, the URL
+policy and the HTML → Markdown converter."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.core.html import html_to_markdown, looks_like_html, text_to_markdown
+from tui.core.sanitize import clean, is_clean, one_line
+from tui.core.urls import canonical_link, is_private_host, normalise, redact, resolve, safe_web_url
+
+# --- sanitiser -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("plain text", "plain text"),
+        ("\x1b[2Jcleared", "[2Jcleared"),
+        ("\x1b]0;title\x07after", "]0;titleafter"),
+        ("\x1b]52;c;SGVsbG8=\x1b\\x", "]52;c;SGVsbG8=\\x"),
+        ("C1 \x9b31m csi \x9d osc \x9c", "C1 31m csi  osc "),
+        ("invoice_\u202etxt.exe", "invoice_txt.exe"),
+        ("iso\u2066late\u2069 zero\u200bwidth", "isolate zerowidth"),
+        ("nul\x00byte del\x7f", "nulbyte del"),
+        ("keeps\ttabs\nand lines", "keeps\ttabs\nand lines"),
+        ("windows\r\nmac\rline", "windows\nmac\nline"),
+        ("اردو\u200cمتن emoji 👩\u200d💻", "اردو\u200cمتن emoji 👩\u200d💻"),
+    ],
+)
+def test_clean_removes_what_a_terminal_would_obey(raw: str, expected: str) -> None:
+    assert clean(raw) == expected
+    assert is_clean(clean(raw))
+
+
+def test_one_line_folds_whitespace_and_truncates() -> None:
+    assert one_line("  a\n\n b\t c \x1b[31m ") == "a b c [31m"
+    assert one_line("x" * 50, limit=10) == "x" * 9 + "…"
+    assert one_line(None) == ""
+
+
+# --- URL policy ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "java\tscript:alert(1)",
+        " javascript:alert(1)",
+        "%6Aavascript:alert(1)",
+        "%256Aavascript:alert(1)",
+        "data:text/html,<script>",
+        "file:///etc/passwd",
+        "vbscript:msgbox",
+        "feed:https://x",
+        "ssh://host",
+        "[@click=app.quit]",
+        "//example.com/relative",
+        "http://",
+        "",
+        None,
+    ],
+)
+def test_only_http_links_are_safe(url: str | None) -> None:
+    assert safe_web_url(url) is None
+
+
+def test_web_links_pass_cleaned() -> None:
+    assert safe_web_url("https://example.com/a?b=1#c") == "https://example.com/a?b=1#c"
+    assert safe_web_url(" http://example.com/\x1b[31m ") == "http://example.com/[31m"
+
+
+def test_resolve_relative_links_against_the_feed() -> None:
+    assert resolve("https://e.com/blog/feed.xml", "../post/1") == "https://e.com/post/1"
+    assert resolve("https://e.com/feed", "javascript:x") == "javascript:x"
+    assert resolve("file:///etc/", "passwd") == "file:///etc/passwd"
+    assert safe_web_url(resolve("file:///etc/", "passwd")) is None
+
+
+@pytest.mark.parametrize(
+    ("host", "private"),
+    [
+        ("127.0.0.1", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("10.1.2.3", True),
+        ("192.168.0.1", True),
+        ("169.254.169.254", True),
+        ("0x7f000001", True),
+        ("2130706433", True),
+        ("localhost", True),
+        ("api.localhost", True),
+        ("0.0.0.0", True),
+        ("example.com", False),
+        ("93.184.216.34", False),
+    ],
+)
+def test_private_hosts(host: str, private: bool) -> None:
+    assert is_private_host(host) is private
+
+
+def test_normalise_and_canonical_links() -> None:
+    assert normalise("HTTPS://Example.COM:443/feed#x") == "https://example.com/feed"
+    assert normalise("http://example.com:8080") == "http://example.com:8080/"
+    assert canonical_link("http://www.e.com/a/?utm_source=x&id=3&fbclid=y#top") == canonical_link(
+        "https://e.com/a?id=3"
+    )
+    assert redact("https://me:secret@e.com/f") == "https://me:***@e.com/f"
+    assert redact("https://e.com/f") == "https://e.com/f"
+
+
+# --- HTML → Markdown ---------------------------------------------------------------
+
+
+def test_active_content_is_removed_and_text_kept() -> None:
+    html = (
+        "<p>Shipments rose <b>17%</b>.<script>steal()</script><style>p{}</style></p>"
+        "<noscript>enable js</noscript><form><input value=x></form>"
+        '<svg onload="x()"><text>svg text</text></svg><img src="https://t.example/p.gif" width="1" height="1">'
+        '<p onclick="evil()">Clean paragraph</p>'
+    )
+    markdown = html_to_markdown(html)
+    assert markdown == "Shipments rose **17%**.\n\nClean paragraph"
+
+
+def test_links_are_resolved_or_neutralised() -> None:
+    html = (
+        '<a href="/story/1">relative</a> <a href="javascript:alert(1)">js</a> '
+        '<a href="%6Aavascript:alert(1)">enc</a> <a href="file:///etc/passwd">file</a> '
+        '<a href="https://ok.example/x">ok</a>'
+    )
+    markdown = html_to_markdown(html, "https://news.example/feed.xml")
+    assert (
+        markdown
+        == "[relative](https://news.example/story/1) js enc file [ok](https://ok.example/x)"
+    )
+
+
+def test_iframes_become_plain_links_and_images_their_alt_text() -> None:
+    html = '<iframe src="https://video.example/e/1"></iframe><img src="x.png" alt="A chart"><img src="y.png">'
+    assert html_to_markdown(html) == "[embedded content](https://video.example/e/1)[image: A chart]"
+
+
+def test_character_references_cannot_smuggle_escapes() -> None:
+    markdown = html_to_markdown("<p>&#27;[31mred&#x1b;]0;title&#7; &#155;x</p>")
+    assert is_clean(markdown) and "red" in markdown
+
+
+def test_deep_nesting_falls_back_to_text() -> None:
+    html = "<div>" * 3000 + "deep words" + "</div>" * 3000
+    assert html_to_markdown(html) == "deep words"
+
+
+def test_headings_lists_and_tables_survive() -> None:
+    html = "<h2>Results</h2><ul><li>Revenue: $2.5bn</li><li>Users: 27 million</li></ul>"
+    assert html_to_markdown(html) == "## Results\n\n- Revenue: $2.5bn\n- Users: 27 million"
+
+
+def test_plain_text_is_escaped_for_markdown() -> None:
+    assert text_to_markdown("# not a heading\n1. not a list\n*stars* and [brackets]") == (
+        "\\# not a heading\n1\\. not a list\n\\*stars\\* and \\[brackets\\]"
+    )
+    assert looks_like_html("a <b>bold</b> claim") and looks_like_html("AT&amp;T")
+    assert not looks_like_html("5 < 6 and 7 > 3")

@@ -1,0 +1,263 @@
+"""The SQLite connection under the store: pragmas, migrations, transactions,
+and the rules that keep two digest processes from hurting each other.
+
+- WAL mode, so a reader (the TUI) never blocks a writer (a cron refresh) and
+  a crash mid-write loses at most the unfinished transaction.
+- Every write is ``BEGIN IMMEDIATE``: it takes the write lock up front and
+  waits ``busy_timeout`` for it, where a plain ``BEGIN`` would fail later, at
+  its first write, without waiting.
+- The schema version is ``PRAGMA user_version``; each file in
+  ``migrations/`` moves it forward by one, in its own transaction.
+- A refresh takes an advisory lock file next to the database so that two
+  refreshes never fetch and write the same feeds at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message says why and what to do."""
+
+
+class StoreBusy(StoreError):
+    """Another digest process holds the write lock for too long."""
+
+
+class StoreCorrupt(StoreError):
+    """The database file is damaged; it has been moved aside."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every migration, in order."""
+    found = []
+    for entry in resources.files("tui.core.store.migrations").iterdir():
+        match = re.match(r"^(\d{4})_(.+)\.sql$", entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text("utf-8")))
+    found.sort()
+    for expected, (version, _, _) in enumerate(found, start=1):
+        assert version == expected, f"migration {version} out of sequence"
+    return found
+
+
+SCHEMA_VERSION = len(migrations())
+
+
+class Database:
+    """One connection, shared by the threads of one process under a lock.
+
+    The UI queries from worker threads; serialising them here is simpler
+    and, for SQLite's in-process speed, as fast as a pool.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    @classmethod
+    def open(cls, path: Path, *, target_version: int | None = None) -> Database:
+        """Open (creating if needed) and migrate the database at *path*.
+
+        *target_version* stops migrating early; tests use it to build a
+        database of an older schema version.
+        """
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            database = cls(connection, path)
+            database._configure()
+            database.migrate(SCHEMA_VERSION if target_version is None else target_version)
+        except sqlite3.DatabaseError as error:
+            if _is_corruption(error):
+                raise StoreCorrupt(_move_aside(path, error)) from None
+            raise _translate(error, path) from None
+        return database
+
+    def _configure(self) -> None:
+        self.connection.row_factory = sqlite3.Row
+        execute = self.connection.execute
+        execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal" and str(self.path) != ":memory:":
+            raise StoreError(f"{self.path}: cannot use write-ahead logging (journal mode {mode})")
+        execute("PRAGMA foreign_keys = ON")
+        execute("PRAGMA synchronous = NORMAL")  # safe with WAL; durable at checkpoints
+        execute("PRAGMA temp_store = MEMORY")
+        # A quick check on open catches a damaged file before we write to it.
+        result = execute("PRAGMA quick_check(1)").fetchone()[0]
+        if result != "ok":
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({result})")
+
+    @property
+    def version(self) -> int:
+        """The schema version of the open database."""
+        return self.connection.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self, target: int) -> None:
+        """Apply each migration above the current version up to *target*."""
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer digest (schema {current}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade digest or use another --db"
+            )
+        for version, _name, sql in migrations():
+            if current < version <= target:
+                with self.transaction():
+                    # executescript would COMMIT our transaction; run statements one by one.
+                    for statement in _statements(sql):
+                        self.connection.execute(statement)
+                    self.connection.execute(f"PRAGMA user_version = {version}")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``); nested uses join the
+        outer one. Rolls back on any exception."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.connection
+                finally:
+                    self._depth -= 1
+                return
+            try:
+                self.connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                raise _translate(error, self.path) from None
+            self._depth = 1
+            try:
+                yield self.connection
+            except BaseException:
+                self._depth = 0
+                self.connection.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            try:
+                self.connection.execute("COMMIT")
+            except sqlite3.DatabaseError as error:
+                with contextlib.suppress(sqlite3.DatabaseError):
+                    self.connection.execute("ROLLBACK")
+                raise _translate(error, self.path) from None
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for queries, under the process-wide lock."""
+        with self._lock:
+            try:
+                yield self.connection
+            except sqlite3.OperationalError as error:
+                raise _translate(error, self.path) from None
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        with self._lock:
+            self.connection.close()
+
+
+def _statements(sql: str) -> Iterator[str]:
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        if line.lstrip().startswith("--") and not buffer.strip():
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer
+            buffer = ""
+    if buffer.strip():
+        yield buffer
+
+
+def _is_corruption(error: sqlite3.DatabaseError) -> bool:
+    text = str(error).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text
+
+
+def _translate(error: sqlite3.Error, path: Path) -> StoreError:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return StoreBusy(
+            f"{path}: the store is busy (another digest is writing to it); try again in a moment"
+        )
+    if "disk is full" in text or "database or disk is full" in text:
+        return StoreError(f"{path}: the disk is full; nothing was lost, free some space and retry")
+    if "readonly" in text or "unable to open" in text:
+        return StoreError(f"{path}: cannot open the store for writing ({text})")
+    return StoreError(f"{path}: {text}")
+
+
+def _move_aside(path: Path, error: sqlite3.DatabaseError) -> str:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            os.replace(source, Path(f"{target}{suffix}"))
+    return (
+        f"{path} is damaged ({error}); it was moved to {target} and a new, empty "
+        "store will be created on the next start"
+    )
+
+
+class WriterLock:
+    """An advisory lock file (``digest.db.lock``) held while refreshing, so
+    that a second ``digest refresh`` waits or says plainly that one is
+    running, rather than fetching the same feeds twice."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = Path(f"{db_path}.lock")
+        self._file: object | None = None
+
+    def acquire(self, wait: float = 0.0) -> bool:
+        """Take the lock, waiting up to *wait* seconds; False if another
+        process holds it."""
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+")  # noqa: SIM115 - held until release()
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.close()
+                    return False
+                time.sleep(0.05)
+                continue
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            self._file = handle
+            return True
+
+    def holder(self) -> str:
+        """The pid written by the process holding the lock, if readable."""
+        try:
+            return self.path.read_text().strip()
+        except OSError:
+            return ""
+
+    def release(self) -> None:
+        """Release the lock (closing the file releases the flock)."""
+        if self._file is not None:
+            self._file.close()  # type: ignore[attr-defined]
+            self._file = None

@@ -1,0 +1,162 @@
+"""The one URL policy: which links may be opened, fetched or shown as links.
+
+Feed content is full of links we must not follow blindly: ``javascript:``,
+``data:``, ``file:``, schemes hidden behind percent-encoding
+(``%6Aavascript:``), tabs or control characters, and credentials. Every path
+that opens a link in a browser, follows a redirect or renders a link goes
+through here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
+
+from tui.core.sanitize import clean
+
+WEB_SCHEMES = frozenset({"http", "https"})
+_INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+_TRACKING_PARAMS = re.compile(
+    r"^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|mc_cid|mc_eid|igshid|"
+    r"_hsenc|_hsmi|mkt_tok|ref_src|yclid|msclkid|cmpid|ncid|ocid|sr_share)$",
+    re.I,
+)
+
+
+def _strip_invisible(url: str) -> str:
+    return _INVISIBLE.sub("", url)
+
+
+def scheme_of(url: str) -> str:
+    """The scheme *url* really has, as a browser would see it: after removing
+    whitespace and control characters and undoing percent-encoding until it
+    no longer changes. Empty for relative or scheme-less URLs."""
+    candidate = _strip_invisible(url)
+    for _ in range(5):
+        decoded = _strip_invisible(unquote(candidate))
+        if decoded == candidate:
+            break
+        candidate = decoded
+    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", candidate)
+    return match.group(1).lower() if match else ""
+
+
+def safe_web_url(url: str | None) -> str | None:
+    """Return *url* cleaned if it is an http(s) link with a host, else None.
+
+    This is the only gate for opening a link in a browser and for turning a
+    feed's link into something clickable.
+    """
+    if not url:
+        return None
+    stripped = _strip_invisible(clean(url))
+    if scheme_of(stripped) not in WEB_SCHEMES:
+        return None
+    try:
+        parts = urlsplit(stripped)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
+        return None
+    return stripped
+
+
+def resolve(base: str | None, link: str | None) -> str | None:
+    """Resolve a possibly relative *link* against *base* (a feed or page URL).
+
+    A result that is not http(s) (a ``file:`` base from ``xml:base``, a
+    ``javascript:`` link) is returned unchanged so callers can still show
+    it as inert text, but :func:`safe_web_url` will refuse it.
+    """
+    if not link:
+        return None
+    link = link.strip()
+    if base and scheme_of(link) == "":
+        try:
+            return urljoin(base, link)
+        except ValueError:
+            return link
+    return link
+
+
+def is_private_host(host: str | None) -> bool:
+    """True for loopback, private, link-local and unspecified addresses, and
+    for the names ``localhost``/``*.localhost``. Numeric forms browsers
+    accept (``0x7f000001``, ``2130706433``) count too."""
+    if not host:
+        return False
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    address = _parse_ip(host)
+    if address is None:
+        return False
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_unspecified
+        or address.is_reserved
+        or address.is_multicast
+    )
+
+
+def _parse_ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:  # integer and hex forms: 2130706433, 0x7f000001
+        number = int(host, 16) if host.startswith("0x") else int(host)
+    except ValueError:
+        return None
+    if 0 <= number < 2**32:
+        return ipaddress.IPv4Address(number)
+    return None
+
+
+def redact(url: str) -> str:
+    """*url* with any password replaced by ``***``, for display and logs."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+
+
+def normalise(url: str) -> str:
+    """A comparison key for a feed URL: scheme and host lower-cased, the
+    default port and the fragment dropped. Used to find duplicate feeds."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    host = (parts.hostname or "").lower()
+    scheme = parts.scheme.lower()
+    if port and (scheme, port) not in {("http", 80), ("https", 443)}:
+        host = f"{host}:{port}"
+    if parts.username:
+        host = f"{parts.username}@{host}"
+    path = parts.path or "/"
+    return urlunsplit(SplitResult(scheme, host, path, parts.query, ""))
+
+
+def canonical_link(url: str) -> str:
+    """A story link with tracking parameters and the fragment removed and
+    http/https treated alike, for recognising the same article."""
+    key = normalise(url)
+    parts = urlsplit(key)
+    query = "&".join(
+        pair
+        for pair in parts.query.split("&")
+        if pair and not _TRACKING_PARAMS.match(pair.split("=", 1)[0])
+    )
+    host = parts.netloc.removeprefix("www.")
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(SplitResult("https", host, path, query, ""))
