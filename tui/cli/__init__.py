@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "feeds": "feeds_cmd",
     "print": "print_cmd",
     "figures": "figures_cmd",
+    "digest": "digest_cmd",
+    "metrics": "metrics_cmd",
     "config": "config_cmd",
 }
 
