@@ -26,6 +26,12 @@ COMMANDS: dict[str, str] = {
     "figures": "figures_cmd",
     "digest": "digest_cmd",
     "metrics": "metrics_cmd",
+    "add": "add_cmd",
+    "remove": "remove_cmd",
+    "import": "import_cmd",
+    "export": "export_cmd",
+    "rules": "rules_cmd",
+    "vacuum": "vacuum_cmd",
     "config": "config_cmd",
 }
 

@@ -153,7 +153,7 @@ class Config:
 
 # Extra top-level tables that later layers validate themselves ([keys],
 # [[rules]]...): name → validator returning (value, problems, warnings).
-TableValidator = Callable[[Any, "_Reporter"], Any]
+TableValidator = Callable[[Any, "Reporter"], Any]
 EXTRA_TABLES: dict[str, TableValidator] = {}
 
 
@@ -191,7 +191,7 @@ def parse_config(raw: bytes, path: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(_syntax_message(path, text, error)) from None
-    reporter = _Reporter(path, text)
+    reporter = Reporter(path, text)
     config = _validate(data, reporter)
     if reporter.problems:
         raise ConfigError("\n".join(reporter.problems))
@@ -254,8 +254,13 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-class _Reporter:
-    """Collects problems and warnings, each located at a line of the file."""
+class Reporter:
+    """Collects problems and warnings, each located at a line of the file.
+
+    Validators of extra tables (``[keys]``, ``[[rules]]``) receive one and
+    call :meth:`problem` (stops the config from loading) or :meth:`warn`
+    with a table path such as ``"rules[2]"`` and a key.
+    """
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
@@ -323,7 +328,7 @@ def _suggest(name: str, known: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _check_value(option: Option, value: Any, table: str, report: _Reporter) -> Any:
+def _check_value(option: Option, value: Any, table: str, report: Reporter) -> Any:
     """Return the value converted to the option's type, or None after
     reporting why it cannot be."""
     expected = {
@@ -365,7 +370,7 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _rename(table: dict[str, Any], where: str, report: _Reporter) -> dict[str, Any]:
+def _rename(table: dict[str, Any], where: str, report: Reporter) -> dict[str, Any]:
     """Read the old names in RENAMED as the new ones, saying so, unless
     both are present."""
     renamed = dict(table)
@@ -379,7 +384,7 @@ def _rename(table: dict[str, Any], where: str, report: _Reporter) -> dict[str, A
     return renamed
 
 
-def _validate(data: dict[str, Any], report: _Reporter) -> Config:
+def _validate(data: dict[str, Any], report: Reporter) -> Config:
     known_top = ["settings", "feeds", *EXTRA_TABLES]
     data = _rename(data, "", report)
     for key in data:
@@ -403,7 +408,7 @@ def _validate(data: dict[str, Any], report: _Reporter) -> Config:
     )
 
 
-def _validate_settings(table: Any, report: _Reporter) -> Settings:
+def _validate_settings(table: Any, report: Reporter) -> Settings:
     if not isinstance(table, dict):
         report.problem("settings", None, f"expected a table, got {_type_name(table)}")
         return Settings()
@@ -426,7 +431,7 @@ def _validate_settings(table: Any, report: _Reporter) -> Settings:
     return settings
 
 
-def _validate_feeds(entries: Any, settings: Settings, report: _Reporter) -> tuple[FeedConfig, ...]:
+def _validate_feeds(entries: Any, settings: Settings, report: Reporter) -> tuple[FeedConfig, ...]:
     if not isinstance(entries, list):
         report.problem("feeds", None, "expected [[feeds]] tables (an array of tables)")
         return ()
@@ -480,7 +485,7 @@ def _validate_feeds(entries: Any, settings: Settings, report: _Reporter) -> tupl
 
 
 def _warn_scheme_twin(
-    key: str, seen: dict[str, tuple[str, int]], table: str, report: _Reporter
+    key: str, seen: dict[str, tuple[str, int]], table: str, report: Reporter
 ) -> None:
     if key.startswith(("http://", "https://")):
         twin = ("https://" + key[7:]) if key.startswith("http://") else ("http://" + key[8:])
@@ -493,7 +498,7 @@ def _warn_scheme_twin(
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _clean_title(value: str | None, table: str, report: _Reporter) -> str | None:
+def _clean_title(value: str | None, table: str, report: Reporter) -> str | None:
     if value is None:
         return None
     if _CONTROL.search(value):
@@ -503,7 +508,7 @@ def _clean_title(value: str | None, table: str, report: _Reporter) -> str | None
     return value or None
 
 
-def _check_url(url: str, table: str, settings: Settings, report: _Reporter) -> str | None:
+def _check_url(url: str, table: str, settings: Settings, report: Reporter) -> str | None:
     """Validate a feed URL and return it in the form digest stores: http(s)
     URLs as written, local paths as absolute ``file://`` URLs."""
     if url != url.strip():
@@ -557,7 +562,7 @@ def _check_url(url: str, table: str, settings: Settings, report: _Reporter) -> s
     return url
 
 
-def _local_path(url: str, table: str, report: _Reporter) -> str | None:
+def _local_path(url: str, table: str, report: Reporter) -> str | None:
     if re.match(r"^https?//", url, re.I):
         report.problem(table, "url", f"{_show(url)} lacks the ':' after its scheme")
         return None
