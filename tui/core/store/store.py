@@ -226,6 +226,15 @@ class Store:
             )
         return [story for story in stories if known.get(story.uid) != content_hash(story)]
 
+    def story_hashes(self, feed_id: int) -> dict[str, str]:
+        """uid → content hash of every story stored for a feed. The refresh
+        sends this to its parse workers so that they extract figures only
+        for new or changed stories and send back only those."""
+        with self.db.reading() as conn:
+            return dict(
+                conn.execute("SELECT uid, content_hash FROM stories WHERE feed_id = ?", (feed_id,))
+            )
+
     def upsert_stories(
         self, feed_id: int, stories: Sequence[Story], now: datetime | None = None
     ) -> UpsertResult:

@@ -1,0 +1,273 @@
+"""Benchmark: `digest refresh` against `newsboat -x reload` on the same feeds.
+
+    uv run python bench/refresh.py                      # N = 200 and 1000, latency 0 and 100 ms
+    uv run python bench/refresh.py --feeds 200 --latency 0 --threads 8,32
+
+A loopback server (bench/refresh_server.py, its own process) serves N
+synthetic RSS feeds (≈30 items, ≈50 KB, ETag and Last-Modified) spread over
+several 127.0.1.x addresses. For each N and added latency it measures:
+
+- cold: empty store; warm: nothing changed (all 304); changed: 10% of the
+  feeds have two new items. digest and newsboat see the same server state.
+- newsboat with each --threads value as `reload-threads`, both as shipped
+  and after ANALYZE on its cache (its warm query plan is bad without
+  statistics). newsboat stores no ETag on a feed's first fetch, so its
+  second reload re-downloads everything: that reload is run, reported as
+  "prime", and warm is the reload after it.
+
+Wall time, CPU time and peak RSS are of the whole process tree (digest's
+parse workers included), sampled from /proc every 20 ms. Not a test: it
+prints a table and digest/newsboat ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Measure:
+    """One run: wall seconds, CPU seconds, peak RSS (MB) of the process tree."""
+
+    wall: float
+    cpu: float
+    rss: float
+    code: int
+
+
+class TreeSampler(threading.Thread):
+    """Samples CPU and RSS of a process and all its descendants."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root = root
+        self.cpu: dict[int, float] = {}
+        self.peak = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.sample()
+            self.stop.wait(0.02)
+
+    def sample(self) -> None:
+        stats = {}
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{name}/stat") as handle:
+                    text = handle.read()
+            except OSError:
+                continue
+            fields = text[text.rindex(")") + 2 :].split()
+            stats[int(name)] = (int(fields[1]), fields)
+        tree = {self.root}
+        changed = True
+        while changed:
+            changed = False
+            for pid, (ppid, _) in stats.items():
+                if ppid in tree and pid not in tree:
+                    tree.add(pid)
+                    changed = True
+        rss = 0
+        for pid in tree:
+            if pid in stats:
+                fields = stats[pid][1]
+                self.cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK
+                rss += int(fields[21]) * PAGE
+        self.peak = max(self.peak, rss)
+
+
+def measure(command: list[str], env: dict[str, str] | None = None) -> Measure:
+    """Run *command*, sampling its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    sampler = TreeSampler(process.pid)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    sampler.stop.set()
+    sampler.join()
+    errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if errors.strip():
+        print("   stderr:", errors.strip().splitlines()[-1][:200], file=sys.stderr)
+    cpu_root = usage.ru_utime + usage.ru_stime
+    cpu_rest = sum(v for pid, v in sampler.cpu.items() if pid != process.pid)
+    peak = max(sampler.peak, usage.ru_maxrss * 1024)
+    return Measure(wall, cpu_root + cpu_rest, peak / 1e6, os.waitstatus_to_exitcode(status))
+
+
+class Server:
+    """The feed server process."""
+
+    def __init__(self, port: int, hosts: int) -> None:
+        self.port = port
+        self.process = subprocess.Popen(
+            [sys.executable, str(REPO / "bench" / "refresh_server.py"), str(port), str(hosts)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert self.process.stdout is not None
+        self.process.stdout.readline()  # "ready"
+
+    def control(self, query: str) -> None:
+        urllib.request.urlopen(f"http://127.0.1.1:{self.port}/_control?{query}", timeout=10).read()
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+def feed_urls(count: int, hosts: int, port: int) -> list[str]:
+    return [f"http://127.0.1.{n % hosts + 1}:{port}/f/{n}.xml" for n in range(count)]
+
+
+def digest_command(work: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "tui",
+        "--config",
+        str(work / "feeds.toml"),
+        "--db",
+        str(work / "digest.db"),
+        "refresh",
+        "--quiet",
+    ]
+
+
+def newsboat_command(work: Path, cache: str, threads: int) -> list[str]:
+    return [
+        "newsboat",
+        "-x",
+        "reload",
+        "-u",
+        str(work / "urls"),
+        "-c",
+        str(work / cache),
+        "-C",
+        str(work / f"config-{threads}"),
+    ]
+
+
+def analyze(path: Path) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute("ANALYZE")
+
+
+def bench_case(
+    count: int, latency_ms: int, args: argparse.Namespace, port: int
+) -> dict[str, Measure]:
+    """All runs for one N and latency; keys like 'digest cold', 'nb32 warm A'."""
+    hosts = max(1, min(50, count // 20))
+    server = Server(port, hosts)
+    results: dict[str, Measure] = {}
+    work = Path(tempfile.mkdtemp(prefix="digest-bench-"))
+    try:
+        server.control(f"latency={latency_ms / 1000}")
+        urls = feed_urls(count, hosts, port)
+        (work / "urls").write_text("\n".join(urls) + "\n")
+        (work / "feeds.toml").write_text(
+            f"[settings]\nallow_private = true\nconcurrency = {args.concurrency}\n"
+            f"per_host = {args.per_host}\nmax_items = 500\n"
+            + "".join(f'\n[[feeds]]\nurl = "{url}"\n' for url in urls)
+        )
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        run = lambda name, command: results.__setitem__(name, measure(command, env))  # noqa: E731
+        run("digest cold", digest_command(work))
+        run("digest warm", digest_command(work))
+        for threads in args.newsboat_threads:
+            (work / f"config-{threads}").write_text(f"reload-threads {threads}\n")
+            cache = f"nb{threads}.db"
+            run(f"nb{threads} cold", newsboat_command(work, cache, threads))
+            run(f"nb{threads} prime", newsboat_command(work, cache, threads))
+            shutil.copy(work / cache, work / f"nb{threads}-analyzed.db")
+            analyze(work / f"nb{threads}-analyzed.db")
+            run(f"nb{threads} warm", newsboat_command(work, cache, threads))
+            run(f"nb{threads} warm+A", newsboat_command(work, f"nb{threads}-analyzed.db", threads))
+        server.control(f"bump=0.1&total={count}")
+        run("digest changed", digest_command(work))
+        for threads in args.newsboat_threads:
+            run(f"nb{threads} changed", newsboat_command(work, f"nb{threads}.db", threads))
+            run(
+                f"nb{threads} changed+A",
+                newsboat_command(work, f"nb{threads}-analyzed.db", threads),
+            )
+    finally:
+        server.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def report(count: int, latency: int, results: dict[str, Measure], threads: list[int]) -> None:
+    print(f"\n## N = {count}, latency {latency} ms")
+    print(f"{'run':<22} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
+    for name, m in results.items():
+        flag = "" if m.code == 0 else f"  (exit {m.code})"
+        print(f"{name:<22} {m.wall:>8.2f} {m.cpu:>8.2f} {m.rss:>8.0f}{flag}")
+    if not threads:
+        return
+    print(
+        f"{'case':<10} {'digest':>8} {'nb shipped':>11} {'nb ANALYZE':>11} {'÷shipped':>9} {'÷best':>7}"
+    )
+    for case, shipped, fixed in (
+        ("cold", "cold", "cold"),
+        ("warm", "warm", "warm+A"),
+        ("changed", "changed", "changed+A"),
+    ):
+        mine = results[f"digest {case}"].wall
+        a = min(results[f"nb{t} {shipped}"].wall for t in threads)
+        b = min(results[f"nb{t} {fixed}"].wall for t in threads)
+        print(
+            f"{case:<10} {mine:>8.2f} {a:>11.2f} {b:>11.2f} {mine / a:>9.2f} {mine / min(a, b):>7.2f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--feeds", default="200,1000", help="feed counts, comma-separated")
+    parser.add_argument("--latency", default="0,100", help="added latency per request, ms")
+    parser.add_argument("--threads", default="32", help="newsboat reload-threads values to try")
+    parser.add_argument("--concurrency", type=int, default=32, help="digest's concurrency setting")
+    parser.add_argument("--per-host", type=int, default=8, help="digest's per_host setting")
+    parser.add_argument("--port", type=int, default=18180)
+    args = parser.parse_args()
+    have_newsboat = shutil.which("newsboat") is not None
+    args.newsboat_threads = [int(t) for t in args.threads.split(",")] if have_newsboat else []
+    if not have_newsboat:
+        print("newsboat is not installed (apt-get install newsboat): digest only")
+    print(
+        f"digest concurrency {args.concurrency}, per_host {args.per_host}; cores {os.cpu_count()}"
+    )
+    for count in (int(n) for n in args.feeds.split(",")):
+        for latency in (int(n) for n in args.latency.split(",")):
+            results = bench_case(count, latency, args, args.port)
+            report(count, latency, results, args.newsboat_threads)
+            args.port += 1
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,364 @@
+"""The refresh pipeline: configured feeds → fetch → parse → figures → store.
+
+- Fetching is async (one httpx client, global and per-host limits; see
+  :mod:`tui.core.fetch`). A 304, or a body whose hash equals the last one
+  stored, is never parsed.
+- Parsing and figure extraction run in a process pool (pure-Python CPU
+  work); only new or changed stories come back from it.
+- Each feed's stories and fetch state are written in one transaction, on a
+  single writer thread, so SQLite (and its full-text index) never stalls
+  the event loop.
+- Bodies in flight are bounded (fetch slots plus a few per parse worker),
+  so memory stays flat however many feeds there are.
+
+``progress`` receives a :class:`FeedProgress` per event, on the event loop's
+thread. Everything user-visible (titles, errors) is sanitised here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from tui.core.config import Config
+from tui.core.fetch import Fetcher, FetchResult
+from tui.core.models import Feed, FeedState
+from tui.core.refresh_pool import (
+    BrokenProcessPool,
+    discard_pool,
+    pool_running,
+    shared_pool,
+    worker_count,
+)
+from tui.core.sanitize import one_line
+from tui.core.store import Store
+
+if TYPE_CHECKING:  # parsing modules load only where parsing happens
+    from tui.core.parse import ParsedFeed
+
+# Bodies parsed in a thread of this process before the process pool is
+# started: starting it costs about two seconds of CPU (an interpreter and
+# the parsing modules), more than a few feeds take to parse. Until the pool
+# is ready, parsing goes on in the thread.
+INLINE_LIMIT = 4
+
+
+@dataclass(frozen=True)
+class FeedProgress:
+    """One event of one feed's refresh."""
+
+    feed_id: int
+    title: str
+    status: str  # "fetching" | "ok" | "not_modified" | "failed" | "skipped"
+    new: int = 0
+    updated: int = 0
+    error: str | None = None
+    done: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class RefreshSummary:
+    """What a whole refresh did."""
+
+    ok: int
+    not_modified: int
+    failed: int
+    skipped: int
+    new_stories: int
+    updated_stories: int
+    seconds: float
+    failures: tuple[tuple[str, str], ...] = ()
+
+    def line(self) -> str:
+        """The one-line summary the CLI prints at the end."""
+        parts = [f"{self.ok} ok", f"{self.not_modified} not modified", f"{self.failed} failed"]
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped")
+        stories = f"{self.new_stories} new stories"
+        if self.updated_stories:
+            stories += f", {self.updated_stories} updated"
+        return f"{', '.join(parts)}; {stories}; {self.seconds:.1f} s"
+
+
+@dataclass
+class _Tally:
+    total: int
+    progress: Callable[[FeedProgress], None] | None
+    done: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    new: int = 0
+    updated: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def report(
+        self, feed: Feed, status: str, *, new: int = 0, updated: int = 0, error: str | None = None
+    ) -> None:
+        title = one_line(feed.display_title, 120)
+        if status != "fetching":
+            self.done += 1
+            self.counts[status] = self.counts.get(status, 0) + 1
+            self.new += new
+            self.updated += updated
+            if status == "failed":
+                self.failures.append((title, error or "failed"))
+        if self.progress is not None:
+            self.progress(
+                FeedProgress(feed.id, title, status, new, updated, error, self.done, self.total)
+            )
+
+
+async def refresh(
+    store: Store,
+    config: Config,
+    *,
+    feed_ids: Sequence[int] | None = None,
+    progress: Callable[[FeedProgress], None] | None = None,
+) -> RefreshSummary:
+    """Refresh the configured feeds (or only *feed_ids*) into *store*.
+
+    Disabled feeds, feeds that answered 410 Gone, and feeds whose server
+    asked (Retry-After) not to be fetched yet are reported as skipped.
+    """
+    started = time.monotonic()
+    wanted = None if feed_ids is None else set(feed_ids)
+    feeds = [feed for feed in store.feeds() if wanted is None or feed.id in wanted]
+    tally = _Tally(len(feeds), progress)
+    now = datetime.now(UTC)
+    due = []
+    for feed in feeds:
+        reason = _skip_reason(feed, now)
+        if reason:
+            tally.report(feed, "skipped", error=reason)
+        else:
+            due.append(feed)
+    if due:
+        run = _Run(store, config, tally)
+        try:
+            async with Fetcher(config.settings) as fetcher:
+                run.fetcher = fetcher
+                await asyncio.gather(*(run.one(feed) for feed in due))
+        finally:
+            run.writer.shutdown(wait=True)
+    return RefreshSummary(
+        ok=tally.counts.get("ok", 0),
+        not_modified=tally.counts.get("not_modified", 0),
+        failed=tally.counts.get("failed", 0),
+        skipped=tally.counts.get("skipped", 0),
+        new_stories=tally.new,
+        updated_stories=tally.updated,
+        seconds=time.monotonic() - started,
+        failures=tuple(tally.failures),
+    )
+
+
+def refresh_blocking(
+    store: Store,
+    config: Config,
+    *,
+    feed_ids: Sequence[int] | None = None,
+    progress: Callable[[FeedProgress], None] | None = None,
+) -> RefreshSummary:
+    """:func:`refresh` on its own event loop, for a thread worker or a CLI."""
+    return asyncio.run(refresh(store, config, feed_ids=feed_ids, progress=progress))
+
+
+def _skip_reason(feed: Feed, now: datetime) -> str | None:
+    if not feed.enabled:
+        return "disabled in feeds.toml"
+    if feed.state.gone:
+        return "gone (HTTP 410); set enabled = false, then true, in feeds.toml to try again"
+    if feed.state.next_fetch and feed.state.next_fetch > now:
+        return f"server asked to wait until {feed.state.next_fetch:%Y-%m-%d %H:%M} UTC"
+    return None
+
+
+class _Run:
+    """The state one refresh shares between its feed tasks."""
+
+    def __init__(self, store: Store, config: Config, tally: _Tally) -> None:
+        self.store = store
+        self.settings = config.settings
+        self.tally = tally
+        self.fetcher: Fetcher | None = None
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-store")
+        self.slots = asyncio.Semaphore(config.settings.concurrency + 4 * worker_count())
+        self.pool_ready = asyncio.Event()
+        if pool_running():
+            self.pool_ready.set()
+        self.pool_starting = False
+        self.inline_lock = asyncio.Semaphore(1)
+        self.wanted = 0
+
+    async def store_call(self, function: Callable[..., object], *args: object) -> object:
+        """Run a store operation on the writer thread."""
+        return await asyncio.get_running_loop().run_in_executor(self.writer, function, *args)
+
+    async def one(self, feed: Feed) -> None:
+        """Fetch, parse and store one feed, reporting how it went."""
+        self.tally.report(feed, "fetching")
+        try:
+            async with self.slots:
+                await self._one(feed)
+        except Exception as error:
+            message = one_line(f"internal error: {type(error).__name__}: {error}", 300)
+            self.tally.report(feed, "failed", error=message)
+
+    async def _one(self, feed: Feed) -> None:
+        assert self.fetcher is not None
+        state = feed.state
+        result = await self.fetcher.fetch(
+            feed.fetch_url, etag=state.etag, last_modified=state.last_modified
+        )
+        now = datetime.now(UTC)
+        if result.error is not None:
+            await self._failed(feed, result, one_line(result.error, 300), now)
+            return
+        body_hash = (
+            hashlib.blake2b(result.body, digest_size=16).hexdigest() if result.body else None
+        )
+        if result.not_modified or (body_hash and body_hash == state.body_hash):
+            await self.store_call(
+                self._save, feed, _unchanged_state(state, result, now), result, None
+            )
+            self.tally.report(feed, "not_modified")
+            return
+        known = await self.store_call(self.store.story_hashes, feed.id)
+        parsed, _unchanged = await self._parse(result, known, now)  # type: ignore[arg-type]
+        if parsed.error:
+            await self._failed(feed, result, parsed.error, now, status=result.status)
+            return
+        new_state = _success_state(result, body_hash, parsed, now)
+        upsert = await self.store_call(self._write, feed, parsed, new_state, result)
+        self.tally.report(feed, "ok", new=len(upsert.new), updated=len(upsert.updated))  # type: ignore[attr-defined]
+
+    async def _parse(
+        self, result: FetchResult, known: dict[str, str], now: datetime
+    ) -> tuple[ParsedFeed, int]:
+        args = (
+            result.body,
+            result.final_url or result.url,
+            result.content_type,
+            self.settings.max_items,
+            known,
+            now,
+        )
+        from tui.core.refresh_worker import parse_job
+
+        if not self.pool_ready.is_set():
+            self.wanted += 1
+            if self.wanted > INLINE_LIMIT:
+                self._start_pool()
+            async with self.inline_lock:
+                if not self.pool_ready.is_set():
+                    return await asyncio.to_thread(parse_job, *args)
+        pool: Executor = shared_pool()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, parse_job, *args)
+        except BrokenProcessPool:
+            discard_pool()  # a worker died (killed, out of memory): start afresh next time
+            from tui.core.parse import ParsedFeed
+
+            return ParsedFeed(error="the parser process died while reading this feed"), 0
+
+    def _start_pool(self) -> None:
+        """Start the process pool in the background; parsing moves to it
+        once a worker has answered."""
+        if self.pool_starting:
+            return
+        self.pool_starting = True
+        from tui.core.refresh_worker import ready
+
+        future = asyncio.get_running_loop().run_in_executor(shared_pool(), ready)
+
+        def done(finished: asyncio.Future[bool]) -> None:
+            if not finished.cancelled() and finished.exception() is None:
+                self.pool_ready.set()
+
+        future.add_done_callback(done)
+
+    def _write(self, feed: Feed, parsed: ParsedFeed, state: FeedState, result: FetchResult):
+        with self.store.transaction():
+            upsert = self.store.upsert_stories(feed.id, parsed.stories)
+            self._save(feed, state, result, parsed)
+        return upsert
+
+    def _save(
+        self, feed: Feed, state: FeedState, result: FetchResult, parsed: ParsedFeed | None
+    ) -> None:
+        self.store.save_fetch_state(
+            feed.id,
+            state,
+            feed_title=parsed.title if parsed else None,
+            site_url=parsed.site_url if parsed else None,
+            moved_to=result.moved_to,
+        )
+
+    async def _failed(
+        self,
+        feed: Feed,
+        result: FetchResult,
+        message: str,
+        now: datetime,
+        *,
+        status: int | None = None,
+    ) -> None:
+        old = feed.state
+        state = FeedState(
+            etag=old.etag,
+            last_modified=old.last_modified,
+            body_hash=old.body_hash,
+            last_fetch=now,
+            last_success=old.last_success,
+            last_status=status or result.status,
+            last_error=message,
+            warning=old.warning,
+            consecutive_failures=old.consecutive_failures + 1,
+            gone=result.gone,
+            next_fetch=now + timedelta(seconds=result.retry_after) if result.retry_after else None,
+            fetch_ms=int(result.seconds * 1000),
+        )
+        await self.store_call(self.store.save_fetch_state, feed.id, state)
+        self.tally.report(feed, "failed", error=message)
+
+
+def _unchanged_state(old: FeedState, result: FetchResult, now: datetime) -> FeedState:
+    return FeedState(
+        etag=result.etag or old.etag,
+        last_modified=result.last_modified or old.last_modified,
+        body_hash=old.body_hash,
+        last_fetch=now,
+        last_success=now,
+        last_status=result.status,
+        last_error=None,
+        warning=old.warning,
+        consecutive_failures=0,
+        gone=False,
+        next_fetch=None,
+        fetch_ms=int(result.seconds * 1000),
+    )
+
+
+def _success_state(
+    result: FetchResult, body_hash: str | None, parsed: ParsedFeed, now: datetime
+) -> FeedState:
+    return FeedState(
+        etag=result.etag,
+        last_modified=result.last_modified,
+        body_hash=body_hash,
+        last_fetch=now,
+        last_success=now,
+        last_status=result.status,
+        last_error=None,
+        warning=parsed.warning,
+        consecutive_failures=0,
+        gone=False,
+        next_fetch=None,
+        fetch_ms=int(result.seconds * 1000),
+    )

@@ -1,0 +1,70 @@
+"""What a parse worker process does with one feed body: parse it, keep
+only new or changed stories, and find the figures in those.
+
+It runs in a process pool (feedparser, markdownify and the figures
+extractor are pure-Python CPU work, so threads would share one core), which
+is why it takes and returns plain picklable data and imports nothing from
+the network or UI side.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from datetime import datetime
+
+from tui.core.models import Story
+from tui.core.parse import ParsedFeed, parse_feed
+from tui.core.store.rows import content_hash
+
+
+def parse_job(
+    body: bytes,
+    url: str,
+    content_type: str | None,
+    max_items: int,
+    known: Mapping[str, str],
+    now: datetime,
+) -> tuple[ParsedFeed, int]:
+    """Parse *body*; return the feed with only its pending (new or changed)
+    stories, figures attached, and how many stories were unchanged.
+    *known* maps the stored stories' uids to their content hashes."""
+    parsed = parse_feed(body, url, content_type=content_type, now=now, max_items=max_items)
+    if parsed.error:
+        return parsed, 0
+    pending = [story for story in parsed.stories if known.get(story.uid) != content_hash(story)]
+    unchanged = len(parsed.stories) - len(pending)
+    attach_figures(pending)
+    parsed.stories = pending
+    return parsed, unchanged
+
+
+def attach_figures(stories: list[Story]) -> None:
+    """Find each story's figures and its headline figure. A story the
+    extractor chokes on keeps none rather than failing its feed."""
+    try:
+        from tui.core.figures import extract_story_figures, headline_figure
+    except ImportError:  # the extractor is optional while it is being built
+        return
+    for story in stories:
+        try:
+            story.figures = list(extract_story_figures(story.title, story.body))
+            story.headline = headline_figure(story.figures)
+        except Exception:
+            story.figures, story.headline = [], None
+
+
+def warm_up() -> None:
+    """Import what parsing needs, so the first real job does not pay for it."""
+    import fastfeedparser  # noqa: F401
+    import feedparser  # noqa: F401
+
+    import tui.core.html
+
+    with contextlib.suppress(ImportError):
+        import tui.core.figures  # noqa: F401
+
+
+def ready() -> bool:
+    """A no-op job: its answer says a worker is up."""
+    return True
