@@ -19,34 +19,37 @@ from bs4 import BeautifulSoup, Tag
 from markdownify import MarkdownConverter
 
 from tui.core.sanitize import clean
-from tui.core.urls import WEB_SCHEMES, resolve, safe_web_url, scheme_of
+from tui.core.urls import resolve, safe_web_url
 
 # Elements whose content is never reading matter.
-_DROP = (
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "object",
-    "embed",
-    "applet",
-    "form",
-    "input",
-    "button",
-    "select",
-    "textarea",
-    "meta",
-    "base",
-    "link",
-    "svg",
-    "math",
-    "canvas",
-    "audio",
-    "head",
-    "title",
-    "frameset",
-    "frame",
+_DROP = frozenset(
+    (
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "object",
+        "embed",
+        "applet",
+        "form",
+        "input",
+        "button",
+        "select",
+        "textarea",
+        "meta",
+        "base",
+        "link",
+        "svg",
+        "math",
+        "canvas",
+        "audio",
+        "head",
+        "title",
+        "frameset",
+        "frame",
+    )
 )
+_DROP_ATTRS = frozenset({"style", "srcset", "xlink:href", "formaction"})
 _LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?\s*>|&[#a-zA-Z0-9]+;")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACES = re.compile(r"[ \t]+\n")
@@ -68,38 +71,43 @@ def looks_like_html(text: str) -> bool:
 
 
 def _neutralise(soup: BeautifulSoup, base_url: str | None) -> None:
-    for name in _DROP:
-        for element in soup.find_all(name):
-            element.decompose()
-    for frame in soup.find_all(("iframe", "video")):
-        src = safe_web_url(resolve(base_url, frame.get("src")))
-        if src:
-            link = soup.new_tag("a", href=src)
-            link.string = "embedded content"
-            frame.replace_with(link)
-        else:
-            frame.decompose()
+    """One walk over the tree: drop active elements, turn frames into
+    links, strip event handlers and inline styles, resolve or disarm links.
+    (One pass matters: a search per element name cost as much as the
+    whole Markdown conversion.)"""
     for element in soup.find_all(True):
-        for attribute in list(element.attrs):
-            lowered = attribute.lower()
-            if lowered.startswith("on") or lowered in (
-                "style",
-                "srcset",
-                "xlink:href",
-                "formaction",
-            ):
-                del element.attrs[attribute]
-        if element.name == "a":
-            href = element.get("href")
-            target = resolve(base_url, href) if href else None
-            if target and scheme_of(target) in WEB_SCHEMES and safe_web_url(target):
-                element["href"] = safe_web_url(target)
+        if element.decomposed:  # inside an element dropped earlier in the walk
+            continue
+        name = element.name
+        if name in _DROP:
+            element.decompose()
+            continue
+        if name in ("iframe", "video"):
+            src = safe_web_url(resolve(base_url, element.get("src")))
+            if src:
+                link = soup.new_tag("a", href=src)
+                link.string = "embedded content"
+                element.replace_with(link)
             else:
-                element.attrs.pop("href", None)
-        elif element.name == "img":
-            width, height = element.get("width"), element.get("height")
-            if width in ("0", "1") or height in ("0", "1"):
                 element.decompose()
+            continue
+        attrs = element.attrs
+        if attrs:
+            for attribute in [
+                a for a in attrs if a.lower().startswith("on") or a.lower() in _DROP_ATTRS
+            ]:
+                del attrs[attribute]
+        if name == "a":
+            href = attrs.get("href")
+            target = safe_web_url(resolve(base_url, href)) if href else None
+            if target:
+                attrs["href"] = target
+            else:
+                attrs.pop("href", None)
+        elif name == "img" and (
+            attrs.get("width") in ("0", "1") or attrs.get("height") in ("0", "1")
+        ):
+            element.decompose()
 
 
 def html_to_markdown(html: str, base_url: str | None = None) -> str:

@@ -131,6 +131,10 @@ class Story:
     ``uid`` is the stable identity within its feed (guid, else link, else a
     hash), which is what makes re-fetching idempotent. ``summary`` and
     ``content`` are Markdown. Dates are timezone-aware UTC.
+    ``source_hash``, when the parser sets it, is a hash of the entry as the
+    feed wrote it: the store uses it to tell a changed story from an
+    unchanged one, so a re-fetched feed's unchanged entries are recognised
+    before their HTML is converted again.
     """
 
     uid: str
@@ -151,6 +155,7 @@ class Story:
     first_seen: datetime | None = None
     figures: list[Figure] = field(default_factory=list)
     headline: Figure | None = None
+    source_hash: str | None = None
 
     @property
     def body(self) -> str:

@@ -20,10 +20,18 @@ Order of work, each step there for a reason:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from tui.core.feed_entries import RawEntry, RawFeed, to_story
+from tui.core.feed_entries import (
+    FUTURE_SLACK,
+    RawEntry,
+    RawFeed,
+    entry_uid,
+    source_hash,
+    to_story,
+)
 from tui.core.feed_readers import (
     FastPathDeclined,
     is_encoding_bozo,
@@ -58,6 +66,7 @@ class ParsedFeed:
     warning: str | None = None
     error: str | None = None
     parser: str = ""
+    unchanged: int = 0
 
 
 class ParseError(ValueError):
@@ -72,9 +81,14 @@ def parse_feed(
     now: datetime | None = None,
     max_items: int = 500,
     fast: bool = True,
+    known: Mapping[str, str] | None = None,
 ) -> ParsedFeed:
     """Parse *body*, fetched from *url* (the base for relative links).
 
+    *known* maps the uids of stories already stored to their hashes: an
+    entry whose source hash is unchanged is counted in ``unchanged`` and
+    left out, without converting its HTML (most of a changed feed's
+    entries are the same as last time, and conversion is the costly part).
     *fast* False forces feedparser, which the agreement test uses to check
     that the fast path reads every corpus feed the same way.
     """
@@ -83,11 +97,17 @@ def parse_feed(
         raw, warning, parser = read_raw(body, url, content_type, fast=fast)
     except ParseError as error:
         return ParsedFeed(error=one_line(str(error), 300))
-    stories: dict[str, Story] = {}
+    entries: dict[str, RawEntry] = {}
     for entry in raw.entries:
-        story = to_story(entry, url, now)
-        stories.setdefault(story.uid, story)
-    kept = sorted(stories.values(), key=lambda s: s.published, reverse=True)[:max_items]
+        entries.setdefault(entry_uid(entry, url), entry)
+    newest = sorted(entries.items(), key=lambda item: _entry_time(item[1], now), reverse=True)
+    kept: list[Story] = []
+    unchanged = 0
+    for uid, entry in newest[:max_items]:
+        if known is not None and known.get(uid) == source_hash(entry):
+            unchanged += 1
+        else:
+            kept.append(to_story(entry, url, now))
     # A structurally broken parse may salvage a garbage title; trust it only
     # when most entries came out whole.
     whole = sum(1 for e in raw.entries if e.title.strip() and (e.link or e.guid))
@@ -98,7 +118,14 @@ def parse_feed(
         stories=kept,
         warning=one_line(warning, 300) if warning else None,
         parser=parser,
+        unchanged=unchanged,
     )
+
+
+def _entry_time(entry: RawEntry, now: datetime) -> datetime:
+    """The date :func:`to_story` will give *entry*, for keeping the newest."""
+    moment = entry.published or entry.updated
+    return now if moment is None or moment > now + FUTURE_SLACK else moment
 
 
 def read_raw(

@@ -15,7 +15,6 @@ from datetime import datetime
 
 from tui.core.models import Story
 from tui.core.parse import ParsedFeed, parse_feed
-from tui.core.store.rows import content_hash
 
 
 def parse_job(
@@ -29,14 +28,13 @@ def parse_job(
     """Parse *body*; return the feed with only its pending (new or changed)
     stories, figures attached, and how many stories were unchanged.
     *known* maps the stored stories' uids to their content hashes."""
-    parsed = parse_feed(body, url, content_type=content_type, now=now, max_items=max_items)
+    parsed = parse_feed(
+        body, url, content_type=content_type, now=now, max_items=max_items, known=known
+    )
     if parsed.error:
         return parsed, 0
-    pending = [story for story in parsed.stories if known.get(story.uid) != content_hash(story)]
-    unchanged = len(parsed.stories) - len(pending)
-    attach_figures(pending)
-    parsed.stories = pending
-    return parsed, unchanged
+    attach_figures(parsed.stories)
+    return parsed, parsed.unchanged
 
 
 def attach_figures(stories: list[Story]) -> None:

@@ -28,8 +28,11 @@ def from_ts(seconds: float | None) -> datetime | None:
 
 
 def content_hash(story: Story) -> str:
-    """What decides whether a re-fetched story changed: its visible text,
-    link and enclosures. Read/starred state is not part of it."""
+    """What decides whether a re-fetched story changed: the hash of the
+    entry as the feed wrote it when the parser gave one, else of its
+    visible text, link and enclosures. Read/starred state is not part of it."""
+    if story.source_hash:
+        return story.source_hash
     digest = hashlib.blake2b(digest_size=16)
     for part in (story.title, story.link or "", story.author or "", story.summary, story.content):
         digest.update(part.encode("utf-8", "surrogatepass"))

@@ -250,28 +250,34 @@ class Store:
         seen_now = to_ts(now) if now else time.time()
         done: set[str] = set()
         with self.transaction() as conn:
+            # One query for what the feed holds, rather than two per story.
+            by_uid: dict[str, tuple[int, str]] = {}
+            by_link: dict[str, list[str]] = {}
+            for row_id, uid, link, digest in conn.execute(
+                "SELECT id, uid, link, content_hash FROM stories WHERE feed_id = ?", (feed_id,)
+            ):
+                by_uid[uid] = (row_id, digest)
+                if link:
+                    by_link.setdefault(link, []).append(uid)
             for story in stories:
                 if story.uid in done:
                     continue
                 done.add(story.uid)
                 digest = content_hash(story)
-                row = conn.execute(
-                    "SELECT id, content_hash FROM stories WHERE feed_id = ? AND uid = ?",
-                    (feed_id, story.uid),
-                ).fetchone()
-                if row is None and story.link:
-                    row = conn.execute(
-                        "SELECT id, content_hash FROM stories WHERE feed_id = ? AND link = ? "
-                        "AND uid NOT IN (SELECT value FROM json_each(?)) LIMIT 1",
-                        (feed_id, story.link, json.dumps(sorted(done))),
-                    ).fetchone()
-                if row is None:
+                found = by_uid.get(story.uid)
+                if found is None and story.link:
+                    for old_uid in by_link.get(story.link, ()):
+                        if old_uid not in done and old_uid in by_uid:
+                            found = by_uid.pop(old_uid)
+                            by_uid[story.uid] = found
+                            break
+                if found is None:
                     story_id = self._insert(conn, feed_id, story, digest, seen_now)
                     result.new.append(story_id)
-                elif row["content_hash"] != digest:
-                    self._update(conn, row["id"], story, digest)
-                    result.updated.append(row["id"])
-                    story_id = row["id"]
+                elif found[1] != digest:
+                    story_id = found[0]
+                    self._update(conn, story_id, story, digest)
+                    result.updated.append(story_id)
                 else:
                     result.unchanged += 1
                     continue
