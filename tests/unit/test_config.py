@@ -143,6 +143,9 @@ def test_shipped_feeds_toml_is_valid_and_documents_every_default() -> None:
     assert 15 <= len(config.feeds) <= 25
     assert config.warnings == ()
     assert config.settings == Settings()  # the file spells out the defaults
+    text = (REPO / "feeds.toml").read_text()
+    for option in SETTINGS_OPTIONS:
+        assert f"\n{option.name} = " in text, option.name
     assert all(feed.url.startswith("https://") and feed.tags for feed in config.feeds)
     assert len(config.tags()) >= 5
 

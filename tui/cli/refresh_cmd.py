@@ -22,6 +22,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="refresh only this feed (by URL or title); may be repeated",
     )
     parser.add_argument(
+        "--due",
+        action="store_true",
+        help="fetch only feeds whose next fetch time has come (for cron; see 'digest feeds')",
+    )
+    parser.add_argument(
+        "--notify",
+        action="store_true",
+        help="print one line about new stories matched by rules with notify = true",
+    )
+    parser.add_argument(
         "-q",
         "--quiet",
         action="store_true",
@@ -46,7 +56,11 @@ def run(args: argparse.Namespace) -> int:
             show = not args.quiet and sys.stderr.isatty()
             bar = _ProgressBar() if show else None
             summary = refresh_blocking(
-                store, config, feed_ids=feed_ids, progress=bar.update if bar else None
+                store,
+                config,
+                feed_ids=feed_ids,
+                progress=bar.update if bar else None,
+                due_only=args.due,
             )
             if bar:
                 bar.finish()
@@ -58,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         print_error(f"{title}: {reason}")
     if not args.quiet:
         print(summary.line())
+    if args.notify and summary.notification:
+        print(summary.notification)
     fetched = summary.ok + summary.not_modified + summary.failed
     return 1 if fetched and summary.failed == fetched else 0
 

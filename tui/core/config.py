@@ -88,6 +88,28 @@ SETTINGS_OPTIONS: tuple[Option, ...] = (
         "command that opens links ({url} is replaced); empty means the system default",
     ),
     Option("allow_private", bool, False, "allow feeds on loopback and private-network addresses"),
+    Option(
+        "honour_server_hints",
+        bool,
+        True,
+        "treat a feed's <ttl>, Cache-Control and Expires as the shortest wait between fetches",
+    ),
+    Option(
+        "max_hint_minutes",
+        int,
+        1440,
+        "longest wait a server's hint or Retry-After can impose",
+        1,
+        43200,
+    ),
+    Option(
+        "max_backoff_minutes",
+        int,
+        1440,
+        "longest wait between retries of a feed that keeps failing",
+        1,
+        43200,
+    ),
 )
 FEED_OPTIONS: tuple[Option, ...] = (
     Option("url", str, None, "http(s) URL, file:// URL or local path of the feed (required)"),
@@ -124,6 +146,9 @@ class Settings:
     theme: str = "textual-dark"
     browser: str = ""
     allow_private: bool = False
+    honour_server_hints: bool = True
+    max_hint_minutes: int = 1440
+    max_backoff_minutes: int = 1440
 
     @property
     def max_feed_bytes(self) -> int:
@@ -151,10 +176,17 @@ class Config:
         return list(seen)
 
 
-# Extra top-level tables that later layers validate themselves ([keys],
-# [[rules]]...): name → validator returning (value, problems, warnings).
 TableValidator = Callable[[Any, "Reporter"], Any]
-EXTRA_TABLES: dict[str, TableValidator] = {}
+
+
+def _extra_tables() -> dict[str, TableValidator]:
+    """Top-level tables validated by the module that uses them: ``[[rules]]``
+    (tui.core.rules) and ``[keys]`` (tui.core.keys). Imported here, not at
+    module level, because those modules use :class:`Reporter`."""
+    from tui.core.keys import validate_keys
+    from tui.core.rules import validate_rules
+
+    return {"rules": validate_rules, "keys": validate_keys}
 
 
 def find_config(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> Path | None:
@@ -385,7 +417,8 @@ def _rename(table: dict[str, Any], where: str, report: Reporter) -> dict[str, An
 
 
 def _validate(data: dict[str, Any], report: Reporter) -> Config:
-    known_top = ["settings", "feeds", *EXTRA_TABLES]
+    extra_tables = _extra_tables()
+    known_top = ["settings", "feeds", *extra_tables]
     data = _rename(data, "", report)
     for key in data:
         if key not in known_top:
@@ -396,7 +429,7 @@ def _validate(data: dict[str, Any], report: Reporter) -> Config:
     feeds = _validate_feeds(data.get("feeds", []), settings, report)
     extra = {
         name: validator(data[name], report)
-        for name, validator in EXTRA_TABLES.items()
+        for name, validator in extra_tables.items()
         if name in data
     }
     return Config(

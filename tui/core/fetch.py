@@ -28,7 +28,7 @@ import random
 import time
 import zlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -40,6 +40,9 @@ from tui.core.sanitize import one_line
 from tui.core.urls import is_private_host, redact
 
 MAX_REDIRECTS = 5
+# Response headers the schedule reads (tui.core.schedule): how long the
+# server says its answer stays fresh.
+CACHE_HEADERS = ("cache-control", "expires", "date")
 MAX_RETRY_AFTER = 24 * 3600.0
 DEFAULT_USER_AGENT = f"digest/{__version__} (terminal news-digest reader; feed fetcher)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -52,7 +55,8 @@ class FetchResult:
     """What one fetch of a feed produced.
 
     ``status`` is the HTTP status (304 also for an unchanged local file) or
-    None when no answer came. ``error`` set means the fetch failed; it is
+    None when no answer came. ``cache_headers`` keeps Cache-Control,
+    Expires and Date, which the schedule reads. ``error`` set means the fetch failed; it is
     one line, naming the problem. ``moved_to`` is set when every redirect
     on the way was permanent. ``retry_after`` is in seconds.
     """
@@ -69,6 +73,7 @@ class FetchResult:
     error: str | None = None
     attempts: int = 1
     seconds: float = 0.0
+    cache_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def not_modified(self) -> bool:
@@ -262,6 +267,11 @@ class Fetcher:
             "final_url": final,
             "moved_to": final if moved and final != url else None,
             "content_type": response.headers.get("content-type"),
+            "cache_headers": {
+                name: response.headers[name]
+                for name in CACHE_HEADERS
+                if name in response.headers
+            },
         }
         if status == 304:
             return FetchResult(url, **common)

@@ -52,6 +52,7 @@ _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
 )
 _UTF8_NAMES = frozenset({b"utf-8", b"utf8"})
+_TTL = re.compile(rb"<ttl>\s*(\d{1,7})\s*</ttl>", re.I)
 
 
 @dataclass(slots=True)
@@ -67,6 +68,7 @@ class ParsedFeed:
     error: str | None = None
     parser: str = ""
     unchanged: int = 0
+    ttl_minutes: float | None = None
 
 
 class ParseError(ValueError):
@@ -119,7 +121,16 @@ def parse_feed(
         warning=one_line(warning, 300) if warning else None,
         parser=parser,
         unchanged=unchanged,
+        ttl_minutes=channel_ttl(body),
     )
+
+
+def channel_ttl(body: bytes) -> float | None:
+    """An RSS channel's ``<ttl>`` (minutes the feed may be cached), read
+    from the bytes so that every reader (fast path, feedparser) gives it."""
+    head = body[: body.find(b"<item")] if b"<item" in body[:65536] else body[:65536]
+    match = _TTL.search(head)
+    return float(match.group(1)) if match and int(match.group(1)) > 0 else None
 
 
 def _entry_time(entry: RawEntry, now: datetime) -> datetime:

@@ -23,12 +23,12 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tui.core.config import Config
 from tui.core.fetch import Fetcher, FetchResult
-from tui.core.models import Feed, FeedState
+from tui.core.models import Feed, FeedState, Story
 from tui.core.refresh_pool import (
     BrokenProcessPool,
     discard_pool,
@@ -36,7 +36,9 @@ from tui.core.refresh_pool import (
     shared_pool,
     worker_count,
 )
+from tui.core.rules import Outcome, Rule, evaluate, notification_line
 from tui.core.sanitize import one_line
+from tui.core.schedule import FetchFacts, NextFetch, SchedulePolicy, is_due, next_fetch
 from tui.core.store import Store
 
 if TYPE_CHECKING:  # parsing modules load only where parsing happens
@@ -75,6 +77,7 @@ class RefreshSummary:
     updated_stories: int
     seconds: float
     failures: tuple[tuple[str, str], ...] = ()
+    notification: str | None = None
 
     def line(self) -> str:
         """The one-line summary the CLI prints at the end."""
@@ -96,6 +99,7 @@ class _Tally:
     new: int = 0
     updated: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    matched: list[tuple[Story, Outcome]] = field(default_factory=list)
 
     def report(
         self, feed: Feed, status: str, *, new: int = 0, updated: int = 0, error: str | None = None
@@ -120,11 +124,14 @@ async def refresh(
     *,
     feed_ids: Sequence[int] | None = None,
     progress: Callable[[FeedProgress], None] | None = None,
+    due_only: bool = False,
 ) -> RefreshSummary:
     """Refresh the configured feeds (or only *feed_ids*) into *store*.
 
     Disabled feeds, feeds that answered 410 Gone, and feeds whose server
-    asked (Retry-After) not to be fetched yet are reported as skipped.
+    asked (Retry-After) not to be fetched yet are reported as skipped; with
+    *due_only* (cron, the reader's auto-refresh) so are feeds whose
+    scheduled time (see :mod:`tui.core.schedule`) has not come.
     """
     started = time.monotonic()
     wanted = None if feed_ids is None else set(feed_ids)
@@ -133,7 +140,7 @@ async def refresh(
     now = datetime.now(UTC)
     due = []
     for feed in feeds:
-        reason = _skip_reason(feed, now)
+        reason = _skip_reason(feed, now, due_only)
         if reason:
             tally.report(feed, "skipped", error=reason)
         else:
@@ -155,6 +162,7 @@ async def refresh(
         updated_stories=tally.updated,
         seconds=time.monotonic() - started,
         failures=tuple(tally.failures),
+        notification=notification_line(tally.matched),
     )
 
 
@@ -164,18 +172,24 @@ def refresh_blocking(
     *,
     feed_ids: Sequence[int] | None = None,
     progress: Callable[[FeedProgress], None] | None = None,
+    due_only: bool = False,
 ) -> RefreshSummary:
     """:func:`refresh` on its own event loop, for a thread worker or a CLI."""
-    return asyncio.run(refresh(store, config, feed_ids=feed_ids, progress=progress))
+    return asyncio.run(
+        refresh(store, config, feed_ids=feed_ids, progress=progress, due_only=due_only)
+    )
 
 
-def _skip_reason(feed: Feed, now: datetime) -> str | None:
+def _skip_reason(feed: Feed, now: datetime, due_only: bool) -> str | None:
     if not feed.enabled:
         return "disabled in feeds.toml"
     if feed.state.gone:
         return "gone (HTTP 410); set enabled = false, then true, in feeds.toml to try again"
-    if feed.state.next_fetch and feed.state.next_fetch > now:
-        return f"server asked to wait until {feed.state.next_fetch:%Y-%m-%d %H:%M} UTC"
+    scheduled = feed.state.next_fetch
+    if scheduled and scheduled > now and feed.state.last_status in (429, 503):
+        return f"server asked to wait until {scheduled:%Y-%m-%d %H:%M} UTC"
+    if due_only and not is_due(feed, now.timestamp()):
+        return f"not due until {scheduled:%H:%M} UTC" if scheduled else "not due"
     return None
 
 
@@ -185,6 +199,12 @@ class _Run:
     def __init__(self, store: Store, config: Config, tally: _Tally) -> None:
         self.store = store
         self.settings = config.settings
+        self.rules: tuple[Rule, ...] = tuple(config.extra.get("rules", ()))
+        self.policy = SchedulePolicy(
+            honour_server_hints=config.settings.honour_server_hints,
+            max_hint_minutes=config.settings.max_hint_minutes,
+            max_backoff_minutes=config.settings.max_backoff_minutes,
+        )
         self.tally = tally
         self.fetcher: Fetcher | None = None
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-store")
@@ -224,9 +244,9 @@ class _Run:
             hashlib.blake2b(result.body, digest_size=16).hexdigest() if result.body else None
         )
         if result.not_modified or (body_hash and body_hash == state.body_hash):
-            await self.store_call(
-                self._save, feed, _unchanged_state(state, result, now), result, None
-            )
+            unchanged = _unchanged_state(state, result, now)
+            unchanged.next_fetch = self._next(feed, result, now, ok=True, ttl=None).at_datetime
+            await self.store_call(self._save, feed, unchanged, result, None)
             self.tally.report(feed, "not_modified")
             return
         known = await self.store_call(self.store.story_hashes, feed.id)
@@ -235,6 +255,10 @@ class _Run:
             await self._failed(feed, result, parsed.error, now, status=result.status)
             return
         new_state = _success_state(result, body_hash, parsed, now)
+        new_state.next_fetch = self._next(
+            feed, result, now, ok=True, ttl=parsed.ttl_minutes
+        ).at_datetime
+        self._apply_rules(feed, parsed.stories, known)  # type: ignore[arg-type]
         upsert = await self.store_call(self._write, feed, parsed, new_state, result)
         self.tally.report(feed, "ok", new=len(upsert.new), updated=len(upsert.updated))  # type: ignore[attr-defined]
 
@@ -266,6 +290,45 @@ class _Run:
             from tui.core.parse import ParsedFeed
 
             return ParsedFeed(error="the parser process died while reading this feed"), 0
+
+    def _next(
+        self,
+        feed: Feed,
+        result: FetchResult,
+        now: datetime,
+        *,
+        ok: bool,
+        ttl: float | None,
+        failures: int = 0,
+    ) -> _When:
+        """When this feed should be fetched again (the schedule's rules)."""
+        facts = FetchFacts(
+            ok=ok,
+            status=result.status,
+            failures=failures,
+            ttl_minutes=ttl,
+            headers=result.cache_headers,
+            retry_after=result.retry_after,
+        )
+        interval = feed.refresh_minutes or self.settings.refresh_minutes
+        return _When(next_fetch(feed.fetch_url, interval, facts, now.timestamp(), self.policy))
+
+    def _apply_rules(self, feed: Feed, stories: list[Story], known: dict[str, str]) -> None:
+        """Run the [[rules]] on the stories this feed brought for the first
+        time: mark read or starred before they are stored, and remember
+        the ones a rule wants announced."""
+        if not self.rules:
+            return
+        for story in stories:
+            if story.uid in known:
+                continue  # an update: the user may have undone what a rule did
+            outcome = evaluate(self.rules, story, feed)
+            if not outcome:
+                continue
+            story.read = story.read or outcome.read or outcome.hide
+            story.starred = story.starred or outcome.star
+            if outcome.notify and not outcome.hide:
+                self.tally.matched.append((story, outcome))
 
     def _start_pool(self) -> None:
         """Start the process pool in the background; parsing moves to it
@@ -321,11 +384,24 @@ class _Run:
             warning=old.warning,
             consecutive_failures=old.consecutive_failures + 1,
             gone=result.gone,
-            next_fetch=now + timedelta(seconds=result.retry_after) if result.retry_after else None,
+            next_fetch=self._next(
+                feed, result, now, ok=False, ttl=None, failures=old.consecutive_failures + 1
+            ).at_datetime,
             fetch_ms=int(result.seconds * 1000),
         )
         await self.store_call(self.store.save_fetch_state, feed.id, state)
         self.tally.report(feed, "failed", error=message)
+
+
+@dataclass(frozen=True)
+class _When:
+    """A schedule answer with its time as the store's datetime."""
+
+    next: NextFetch
+
+    @property
+    def at_datetime(self) -> datetime:
+        return datetime.fromtimestamp(self.next.at, UTC)
 
 
 def _unchanged_state(old: FeedState, result: FetchResult, now: datetime) -> FeedState:

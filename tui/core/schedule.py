@@ -167,7 +167,9 @@ def next_fetch(
                 retry = retry_after_seconds(facts.headers, now)
         if retry is not None and min(retry, max_hint) > delay:
             delay, reason = min(retry, max_hint), "server asked to retry later (Retry-After)"
-        return NextFetch(now + delay + min(spread * delay, cap_jitter), reason)
+        # Jitter spreads retries, but never past the longest wait we promise.
+        ceiling = max(delay, policy.max_backoff_minutes * 60, max_hint)
+        return NextFetch(now + min(delay + min(spread * delay, cap_jitter), ceiling), reason)
     hint = _hint(facts, now, policy)
     if hint is not None and hint[0] > interval:
         delay = min(hint[0], max_hint)
