@@ -1,0 +1,87 @@
+"""Messages the main screen's workers post back to the event loop.
+
+Each carries an immutable snapshot (see ``tui.app.view``) or a result, and
+a sequence number where a newer request makes an older answer stale.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+from tui.app.view import ReaderDoc, SidebarSnapshot, StoryPage
+
+
+class SidebarLoaded(Message):
+    """Fresh sections and counts."""
+
+    def __init__(self, snapshot: SidebarSnapshot, seq: int) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.seq = seq
+
+
+class StoriesLoaded(Message):
+    """A page of the story list (first page, or a following one)."""
+
+    def __init__(self, page: StoryPage, seq: int, keep_id: int | None = None) -> None:
+        super().__init__()
+        self.page = page
+        self.seq = seq
+        self.keep_id = keep_id
+
+
+class UnreadFound(Message):
+    """``n`` found the next unread story beyond the loaded rows: *page*
+    holds the rows after row *after_id* up to and including it."""
+
+    def __init__(self, page: StoryPage | None, story_id: int | None, after_id: int) -> None:
+        super().__init__()
+        self.page = page
+        self.story_id = story_id
+        self.after_id = after_id
+
+
+class StoryOpened(Message):
+    """The story the user opened, ready to show (or None: it is gone)."""
+
+    def __init__(self, doc: ReaderDoc | None, story_id: int) -> None:
+        super().__init__()
+        self.doc = doc
+        self.story_id = story_id
+
+
+class StoreWritten(Message):
+    """A change of read or starred state reached the store (or failed)."""
+
+    def __init__(self, error: str | None = None, reload_list: bool = False) -> None:
+        super().__init__()
+        self.error = error
+        self.reload_list = reload_list
+
+
+class RefreshProgress(Message):
+    """One feed's refresh status changed (a ``FeedProgress``)."""
+
+    def __init__(self, progress: Any) -> None:
+        super().__init__()
+        self.progress = progress
+
+
+class RefreshFinished(Message):
+    """A refresh ended: a ``RefreshSummary``, or the error that stopped it."""
+
+    def __init__(self, summary: Any | None, error: str | None = None) -> None:
+        super().__init__()
+        self.summary = summary
+        self.error = error
+
+
+class LinkOpened(Message):
+    """The browser was started for a link (or could not be)."""
+
+    def __init__(self, url: str, error: str | None = None) -> None:
+        super().__init__()
+        self.url = url
+        self.error = error

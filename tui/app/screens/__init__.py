@@ -1,0 +1,1 @@
+"""The app's screens: the main reader and the help overlay."""

@@ -1,0 +1,160 @@
+"""The main screen's workers: every store query, write, refresh and
+browser launch, each in a named thread worker that posts one message back
+(see ``tui.app.messages``) for ``main.py`` to apply.
+
+Answers can arrive out of order, so requests whose answer a newer request
+makes stale carry a sequence number, and the handlers drop stale ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from tui.app.document import build_document
+from tui.app.messages import (
+    LinkOpened,
+    RefreshFinished,
+    RefreshProgress,
+    SidebarLoaded,
+    StoreWritten,
+    StoriesLoaded,
+    StoryOpened,
+    UnreadFound,
+)
+from tui.app.view import PAGE_SIZE, StoryPage, StoryRow, ViewState, load_page, load_sidebar
+from tui.core.sanitize import one_line
+from tui.core.store import StoryQuery
+
+if TYPE_CHECKING:
+    from tui.app.screens.main import MainScreen
+
+
+class MainWorkers:
+    """Mixed into :class:`~tui.app.screens.main.MainScreen`."""
+
+    def load_sidebar(self: MainScreen) -> None:
+        """Recount every section."""
+        self._sidebar_worker(self._next("sidebar"))
+
+    @work(thread=True, name="load-sidebar", group="sidebar", exit_on_error=False)
+    def _sidebar_worker(self: MainScreen, seq: int) -> None:
+        app = self.digest
+        self.post_message(SidebarLoaded(load_sidebar(app.store, app.config, app.now()), seq))
+
+    def load_stories(
+        self: MainScreen, keep_id: int | None = None, at_least: int = PAGE_SIZE
+    ) -> None:
+        """Load the first rows of the current view (at least *at_least*,
+        so that a reload after a refresh keeps the rows the user reached)."""
+        self._stories_worker(self.view, self._next("stories"), keep_id, at_least)
+
+    @work(thread=True, name="load-stories", group="stories", exit_on_error=False)
+    def _stories_worker(
+        self: MainScreen, view: ViewState, seq: int, keep_id: int | None, limit: int
+    ) -> None:
+        app = self.digest
+        page = load_page(app.store, view, app.now(), limit=max(limit, PAGE_SIZE))
+        self.post_message(StoriesLoaded(page, seq, keep_id))
+
+    @work(thread=True, name="load-more", group="more", exit_on_error=False)
+    def _more_worker(self: MainScreen, view: ViewState, after: StoryRow, seq: int) -> None:
+        app = self.digest
+        self.post_message(StoriesLoaded(load_page(app.store, view, app.now(), after=after), seq))
+
+    def open_story(self: MainScreen, row: StoryRow) -> None:
+        """Open *row* in the reader; it is marked read as it opens."""
+        if not row.read:
+            self.stories.update_rows([replace(row, read=True)])
+        self._story_worker(row.id, self._next("story"))
+
+    @work(thread=True, name="open-story", group="story", exit_on_error=False)
+    def _story_worker(self: MainScreen, story_id: int, seq: int) -> None:
+        store = self.digest.store
+        story = store.story(story_id)
+        doc = build_document(story) if story is not None else None
+        if seq == self._seq["story"]:
+            self.post_message(StoryOpened(doc, story_id))
+        if story is not None and not story.read:
+            # Saved after the story is on its way to the screen: the write
+            # (a commit) is not on the path the user waits for.
+            store.set_read([story_id], True)
+            self.post_message(StoreWritten())
+
+    @work(thread=True, name="find-unread", group="more", exit_on_error=False)
+    def _unread_worker(self: MainScreen, view: ViewState, after: StoryRow) -> None:
+        app = self.digest
+        unread = replace(view.query(app.now(), limit=1), unread_only=True, before=after.key)
+        found = app.store.stories(unread)
+        if not found:
+            self.post_message(UnreadFound(None, None, after.id))
+            return
+        target = found[0].id
+        rows: list[StoryRow] = []
+        last = after
+        page = None
+        while True:
+            page = load_page(app.store, view, app.now(), after=last)
+            rows.extend(page.rows)
+            if not page.rows or any(row.id == target for row in page.rows) or not page.has_more:
+                break
+            last = page.rows[-1]
+        merged = StoryPage(view, tuple(rows), page.has_more, -1, append=True)
+        self.post_message(UnreadFound(merged, target, after.id))
+
+    @work(thread=True, name="write-store", group="write", exit_on_error=False)
+    def write(
+        self: MainScreen,
+        change: str,
+        ids: tuple[int, ...] = (),
+        flag: bool = True,
+        query: StoryQuery | None = None,
+    ) -> None:
+        """Apply a read/starred change in the store (``read``, ``star``,
+        ``all-read``)."""
+        store = self.digest.store
+        try:
+            if change == "read":
+                store.set_read(ids, flag)
+            elif change == "star":
+                for story_id in ids:
+                    store.set_starred(story_id, flag)
+            elif change == "all-read" and query is not None:
+                store.mark_read(query)
+        except Exception as error:
+            self.post_message(StoreWritten(one_line(str(error), 200)))
+            return
+        self.post_message(StoreWritten(None, reload_list=False))
+
+    @work(thread=True, name="refresh", group="refresh", exit_on_error=False)
+    def _refresh_worker(self: MainScreen, feed_ids: tuple[int, ...] | None) -> None:
+        app = self.digest
+        try:
+            from tui.core.refresh import refresh_blocking
+
+            summary = refresh_blocking(
+                app.store,
+                app.config,
+                feed_ids=list(feed_ids) if feed_ids is not None else None,
+                progress=lambda progress: self.post_message(RefreshProgress(progress)),
+            )
+        except Exception as error:
+            self.post_message(
+                RefreshFinished(None, one_line(str(error), 300) or type(error).__name__)
+            )
+            return
+        self.post_message(RefreshFinished(summary))
+
+    @work(thread=True, name="open-link", group="browser", exit_on_error=False)
+    def _link_worker(self: MainScreen, url: str) -> None:
+        from tui.app.browser import BrowserError
+
+        app = self.digest
+        try:
+            app.opener(url, app.config.settings.browser)
+        except (BrowserError, OSError) as error:
+            self.post_message(LinkOpened(url, one_line(str(error), 200)))
+            return
+        self.post_message(LinkOpened(url))

@@ -1,0 +1,143 @@
+"""The metrics side panel: the open story's figures as a table.
+
+Each row is one figure: its value formatted for people (27M, $2.5bn, 17%),
+coloured by kind like its highlight in the reader, the noun it counts and
+the period it is per. Cells are ``rich.text.Text`` objects (never markup;
+DataTable measures Text, not Content, correctly). The sentence a figure comes from is shown on demand
+under the table. Choosing a row asks the screen to scroll the reader to
+that figure (``FigureChosen``).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from tui.app.view import FigureRow
+
+# The theme variable each kind is coloured with (as in main.tcss).
+KIND_COLOURS = {
+    "count": "text-primary",
+    "percent": "text-success",
+    "money": "text-warning",
+    "measure": "text-secondary",
+    "multiple": "text-error",
+    "duration": "text-accent",
+    "rank": "text-accent",
+}
+
+
+class FiguresPanel(Vertical):
+    """The figures of the open story."""
+
+    class FigureChosen(Message):
+        """The user chose figure *index* (enter, click, [ or ])."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.figures: tuple[FigureRow, ...] = ()
+        self.show_sentence = False
+        self.chosen: int | None = None  # row last chosen with [ / ] or enter
+
+    def compose(self) -> ComposeResult:
+        table: DataTable[Text] = DataTable(
+            id="figures-table", cursor_type="row", zebra_stripes=True
+        )
+        table.add_columns("Value", "What", "Per")
+        yield table
+        yield Static(Content("No story open."), id="figures-empty")
+        yield Static(Content(""), id="figure-sentence")
+
+    @property
+    def table(self) -> DataTable[Text]:
+        """The figures table."""
+        return self.query_one("#figures-table", DataTable)
+
+    def show(self, figures: tuple[FigureRow, ...]) -> None:
+        """List *figures* (in story order)."""
+        self.figures = figures
+        self.chosen = None
+        table = self.table
+        table.clear()
+        colours = self.app.get_css_variables() if figures else {}
+        for figure in figures:
+            colour = colours.get(KIND_COLOURS.get(figure.kind, "text-primary"), "")
+            table.add_row(
+                Text(figure.value, style=f"bold {colour}".strip()),
+                Text(figure.noun or "—"),
+                Text(figure.per or ""),
+                key=str(figure.index),
+            )
+        empty = self.query_one("#figures-empty", Static)
+        empty.update(Content("" if figures else "No figures in this story."))
+        empty.display = not figures
+        table.display = bool(figures)
+        self._update_sentence()
+
+    def notify_style_update(self) -> None:
+        """A new theme: recolour the values."""
+        super().notify_style_update()
+        if self.figures and self.is_mounted:
+            row, chosen = self.table.cursor_row, self.chosen
+            self.show(self.figures)
+            self.chosen = chosen
+            self.table.move_cursor(row=row, animate=False)
+
+    def clear(self, message: str) -> None:
+        """No story open."""
+        self.show(())
+        self.query_one("#figures-empty", Static).update(Content(message))
+
+    @property
+    def current(self) -> FigureRow | None:
+        """The figure under the table cursor."""
+        row = self.table.cursor_row
+        return self.figures[row] if 0 <= row < len(self.figures) else None
+
+    def step(self, delta: int) -> FigureRow | None:
+        """Move to the next (+1) or previous (-1) figure, wrapping, and
+        choose it."""
+        if not self.figures:
+            return None
+        if self.chosen is None:
+            row = 0 if delta > 0 else len(self.figures) - 1
+        else:
+            row = (self.chosen + delta) % len(self.figures)
+        self.chosen = row
+        self.table.move_cursor(row=row, animate=False)
+        figure = self.figures[row]
+        self.post_message(self.FigureChosen(figure.index))
+        self._update_sentence()
+        return figure
+
+    def toggle_sentence(self) -> None:
+        """Show or hide the sentence of the current figure."""
+        self.show_sentence = not self.show_sentence
+        self._update_sentence()
+
+    def _update_sentence(self) -> None:
+        sentence = self.query_one("#figure-sentence", Static)
+        figure = self.current
+        sentence.display = self.show_sentence and figure is not None
+        if figure is not None:
+            sentence.update(Content(figure.sentence or "(no sentence recorded)"))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Keep the sentence in step with the cursor."""
+        event.stop()
+        self._update_sentence()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter or a click on a row chooses that figure."""
+        event.stop()
+        if event.row_key.value is not None:
+            self.chosen = event.cursor_row
+            self.post_message(self.FigureChosen(int(event.row_key.value)))
