@@ -6,9 +6,17 @@ store, figures, digest) and never imports Textual; ``tui.app`` is the
 Textual user interface; ``tui.cli`` parses arguments and calls the core.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("digest-tui")
-except PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0.0.0+unknown"
+
+def __getattr__(name: str) -> str:
+    # The version is looked up on first use only: importlib.metadata costs
+    # tens of milliseconds, and most starts never ask for it.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("digest-tui")
+        except PackageNotFoundError:  # running from a source tree without install
+            return "0.0.0+unknown"
+    raise AttributeError(f"module 'tui' has no attribute {name!r}")

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from tui import __version__
 from tui.cli.common import CliError, print_error
 
 # Subcommand name → module under tui.cli, in the order --help lists them.
@@ -45,6 +44,19 @@ def _load(name: str) -> ModuleType | None:
         raise
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, looking the version up only when asked (see tui.__init__)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # noqa: ANN001
+        import tui
+
+        print(f"digest {tui.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, with one subparser per command module."""
     parser = argparse.ArgumentParser(
@@ -53,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="With no command, digest opens the reader. "
         "Run 'digest COMMAND --help' for a command's options.",
     )
-    parser.add_argument("--version", action="version", version=f"digest {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     add_global_options(parser)
     parser.add_argument(
         "--demo",
