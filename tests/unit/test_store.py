@@ -390,3 +390,19 @@ def test_writer_lock_is_exclusive_across_processes(tmp_path: Path) -> None:
     second = WriterLock(path)
     assert second.acquire()
     second.release()
+
+
+def test_full_article_replaces_the_text_and_figures_but_not_the_change_key(store: Store) -> None:
+    feed_id = add_feed(store)
+    summary_fig = Figure("10%", 0, 3, 10, "percent", "%")
+    (story_id,) = store.upsert_stories(feed_id, [story("a", content="10% summary", figures=[summary_fig])]).new
+    article_fig = Figure("$2.5bn", 12, 18, 2.5e9, "money", "USD", "revenue")
+    assert store.replace_story_content(story_id, "Revenue hit $2.5bn this year.", [article_fig], article_fig)
+    loaded = store.story(story_id)
+    assert loaded.content == "Revenue hit $2.5bn this year."
+    assert loaded.figures == [article_fig] and loaded.headline == article_fig
+    assert [s.uid for s in store.stories(StoryQuery(search="revenue"))] == ["a"]
+    # the feed still carries its summary: not an update that would undo the article
+    again = store.upsert_stories(feed_id, [story("a", content="10% summary", figures=[summary_fig])])
+    assert again.unchanged == 1
+    assert not store.replace_story_content(9999, "x", [], None)

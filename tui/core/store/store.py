@@ -469,6 +469,29 @@ class Store:
                 params,
             ).rowcount
 
+    def replace_story_content(
+        self,
+        story_id: int,
+        content: str,
+        figures: Sequence[Figure],
+        headline: Figure | None,
+    ) -> bool:
+        """Put a story's full article (Markdown) in place of the text its
+        feed carried, with the figures found in it, in one transaction.
+        Returns False when the story no longer exists. The change key is
+        left alone, so the next refresh does not take the feed's shorter
+        text for an update."""
+        with self.transaction() as conn:
+            changed = conn.execute(
+                "UPDATE stories SET content = ? WHERE id = ?", (content, story_id)
+            ).rowcount
+            if not changed:
+                return False
+            story = Story(uid="", title="", published=datetime.now(), figures=list(figures))
+            story.headline = headline
+            self._write_figures(conn, story_id, story)
+        return True
+
     def set_starred(self, story_id: int, starred: bool) -> None:
         """Star or unstar a story."""
         with self.transaction() as conn:
