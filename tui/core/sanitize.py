@@ -17,6 +17,7 @@ and they cannot start an escape sequence.
 
 from __future__ import annotations
 
+import json
 import re
 
 _CONTROL = re.compile(
@@ -56,3 +57,19 @@ def one_line(text: str | None, limit: int | None = None) -> str:
 def is_clean(text: str) -> bool:
     """True when :func:`clean` would leave *text* unchanged."""
     return "\r" not in text and _CONTROL.search(text) is None
+
+
+def mask(text: str) -> str:
+    """*text* with every character :func:`clean` would remove replaced by
+    U+FFFD (and CR by a newline) instead: terminal-safe, yet the same
+    length, so offsets into *text* (``digest figures --text``) still hold."""
+    return _CONTROL.sub("\ufffd", text.replace("\r", "\n"))
+
+
+def json_dumps(value: object, **options: object) -> str:
+    """:func:`json.dumps` with ``ensure_ascii=False`` whose output is
+    terminal-safe: C0 controls are escaped by JSON itself; DEL, C1, bidi
+    and zero-width characters, which JSON leaves raw, are written as
+    ``\\uXXXX`` escapes too. The value a JSON reader gets is unchanged."""
+    text = json.dumps(value, ensure_ascii=False, **options)  # type: ignore[arg-type]
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -1,0 +1,127 @@
+"""A same-length view of Markdown in which the syntax is blanked out.
+
+The store keeps story bodies as Markdown (from markdownify), and the reader
+highlights figures in that very text. So the extractor must see ``**27
+million**`` as ``27 million``, never read a number out of a link's URL or an
+ordered-list marker, and still report offsets into the stored string. Rather
+than converting to plain text and mapping offsets back, :func:`mask_markdown`
+returns a string of exactly the same length in which Markdown punctuation,
+URLs, code and HTML tags are replaced by spaces (table pipes by newlines, so
+that cells do not run together). Every offset into the view is an offset into
+the source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Cheap tests first: plain prose (most of what feeds carry) skips every pass.
+_TRIGGER_CHARS = "*_[]`<|#>\\~@\x1b"
+_LIST_START = re.compile(r"\n[ \t]*(?:[-+]|\d{1,9}[.)])[ \t]")
+
+_FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+_INLINE_CODE = re.compile(r"(`+)[^`\n]+?\1")
+_IMAGE_ALT = re.compile(r"\[image:[^\]\n]*\]")
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_LINK = re.compile(r"\[([^\[\]\n]*)\](\([^)\n]*\)|\[[^\]\n]*\])")
+_LINK_DEF = re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S.*$", re.M)
+_CITATION = re.compile(r"\[\^?\d{1,3}\]")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]+")
+_EMAIL = re.compile(r"@[\w-]+\.[\w.-]+")
+_EMAIL_LOCAL = re.compile(r"[\w.+-]+$")
+# Terminal escape sequences (CSI "ESC[31m", OSC "ESC]0;title BEL") in text
+# that never went through the sanitiser, such as a file given to the CLI.
+_ESCAPES = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)?")
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
+_ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|>~$])")
+_EMPHASIS = re.compile(r"[*_~]+")
+_LINE_MARKERS = re.compile(
+    r"^(?:[ \t]*>)+[ \t]?|^[ \t]*#{1,6}(?=[ \t])|^[ \t]*(?:[-*+]|\d{1,9}[.)])(?=[ \t])"
+    r"|^[ \t]*(?:[-*_][ \t]*){3,}$",
+    re.M,
+)
+_TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*(?::?-{2,}:?[ \t]*)?$", re.M)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
+def _blank_keep_newlines(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+def _emphasis(match: re.Match[str]) -> str:
+    """Blank ``*``/``**``, ``~~`` and ``_`` used as emphasis, but keep an
+    underscore inside a word (``snake_case``) and a lone tilde (``~5``)."""
+    text = match.group()
+    if text[0] == "~" and len(text) < 2:
+        return text
+    if text[0] == "_":
+        string, start, end = match.string, match.start(), match.end()
+        inside = (start > 0 and string[start - 1].isalnum()
+                  and end < len(string) and string[end].isalnum())
+        if inside:
+            return text
+    return " " * len(text)
+
+
+def _blank_emails(view: str) -> str:
+    """Blank e-mail addresses; the pattern anchors on "@" (fast) and the
+    local part is found by looking back from it."""
+    parts: list[str] = []
+    last = 0
+    for match in _EMAIL.finditer(view):
+        local = _EMAIL_LOCAL.search(view, max(last, match.start() - 64), match.start())
+        start = local.start() if local else match.start()
+        parts.append(view[last:start])
+        parts.append(" " * (match.end() - start))
+        last = match.end()
+    parts.append(view[last:])
+    return "".join(parts)
+
+
+def _link(match: re.Match[str]) -> str:
+    # Keep the link's text where it stands; blank the brackets and the target.
+    return " " + match.group(1) + " " * (len(match.group(2)) + 1)
+
+
+_PASSES: tuple[tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (("\x1b",), _ESCAPES, _blank),
+    (("```", "~~~"), _FENCED, _blank_keep_newlines),
+    (("`",), _INLINE_CODE, _blank),
+    (("[image:",), _IMAGE_ALT, _blank),
+    (("![",), _IMAGE, _blank),
+    (("]:",), _LINK_DEF, _blank),
+    (("[",), _CITATION, _blank),
+    (("](", "]["), _LINK, _link),
+    (("://", "www."), _URL, _blank),
+    (("<",), _TAG, _blank),
+    (("\\",), _ESCAPE, _blank),
+    (("*", "_", "~~"), _EMPHASIS, _emphasis),
+    (("#", ">", "-", "+", "*", ". ", ") "), _LINE_MARKERS, _blank),
+    (("|",), _TABLE_RULE, _blank),
+)
+
+
+def mask_markdown(text: str) -> str:
+    """Return *text* with Markdown syntax blanked, keeping every offset.
+
+    ``len(mask_markdown(t)) == len(t)`` always holds, and every character
+    that is kept is kept in place.
+    """
+    if not any(c in text for c in _TRIGGER_CHARS) and "://" not in text \
+            and "www." not in text and not _LIST_START.search(text) \
+            and not (text[:1] in "-+" or text[:1].isdigit()):
+        return text
+    view = text
+    for triggers, pattern, replace in _PASSES:
+        if triggers and not any(trigger in view for trigger in triggers):
+            continue
+        view = pattern.sub(replace, view)
+    if "@" in view:
+        view = _blank_emails(view)
+    if "|" in view:
+        view = view.replace("|", "\n")
+    return view
