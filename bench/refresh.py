@@ -35,6 +35,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.bytecode import ensure_bytecode
+
 REPO = Path(__file__).resolve().parents[1]
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICK = os.sysconf("SC_CLK_TCK")
@@ -255,6 +258,7 @@ def main() -> None:
     parser.add_argument("--per-host", type=int, default=8, help="digest's per_host setting")
     parser.add_argument("--port", type=int, default=18180)
     args = parser.parse_args()
+    ensure_bytecode()
     have_newsboat = shutil.which("newsboat") is not None
     args.newsboat_threads = [int(t) for t in args.threads.split(",")] if have_newsboat else []
     if not have_newsboat:

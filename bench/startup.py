@@ -37,6 +37,9 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.bytecode import ensure_bytecode
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -416,6 +419,7 @@ def main() -> None:
         (child_paint if mode == "paint" else child_latency)(db, config)
         return
 
+    ensure_bytecode()
     with tempfile.TemporaryDirectory(prefix="digest-startup-") as tmp_name:
         tmp = Path(tmp_name)
         stories = make_stories(args.stories)
