@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from tui.core.config import Config
 from tui.core.fetch import Fetcher, FetchResult
@@ -41,14 +41,18 @@ from tui.core.sanitize import one_line
 from tui.core.schedule import FetchFacts, NextFetch, SchedulePolicy, is_due, next_fetch
 from tui.core.store import Store
 
+_T = TypeVar("_T")
+
 if TYPE_CHECKING:  # parsing modules load only where parsing happens
     from tui.core.parse import ParsedFeed
 
-# Bodies parsed in a thread of this process before the process pool is
-# started: starting it costs about two seconds of CPU (an interpreter and
-# the parsing modules), more than a few feeds take to parse. Until the pool
-# is ready, parsing goes on in the thread.
-INLINE_LIMIT = 4
+# CPU seconds of parsing done in a thread of this process before the
+# process pool is started: starting it costs about two seconds of CPU (an
+# interpreter and the parsing modules per worker), more than a refresh
+# with a few changed feeds needs in all (their unchanged entries are not
+# converted again). Past this budget the pool starts in the background and
+# parsing moves to it once it is ready.
+INLINE_BUDGET_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -214,7 +218,7 @@ class _Run:
             self.pool_ready.set()
         self.pool_starting = False
         self.inline_lock = asyncio.Semaphore(1)
-        self.wanted = 0
+        self.inline_seconds = 0.0
 
     async def store_call(self, function: Callable[..., object], *args: object) -> object:
         """Run a store operation on the writer thread."""
@@ -276,12 +280,13 @@ class _Run:
         from tui.core.refresh_worker import parse_job
 
         if not self.pool_ready.is_set():
-            self.wanted += 1
-            if self.wanted > INLINE_LIMIT:
+            if self.inline_seconds > INLINE_BUDGET_SECONDS:
                 self._start_pool()
             async with self.inline_lock:
                 if not self.pool_ready.is_set():
-                    return await asyncio.to_thread(parse_job, *args)
+                    parsed, seconds = await asyncio.to_thread(_timed, parse_job, *args)
+                    self.inline_seconds += seconds
+                    return parsed
         pool: Executor = shared_pool()
         try:
             return await asyncio.get_running_loop().run_in_executor(pool, parse_job, *args)
@@ -391,6 +396,14 @@ class _Run:
         )
         await self.store_call(self.store.save_fetch_state, feed.id, state)
         self.tally.report(feed, "failed", error=message)
+
+
+def _timed(function: Callable[..., _T], *args: object) -> tuple[_T, float]:
+    """Call *function* and return its result with the CPU time this thread
+    spent in it."""
+    started = time.thread_time()
+    result = function(*args)
+    return result, time.thread_time() - started
 
 
 @dataclass(frozen=True)
