@@ -75,17 +75,18 @@ def test_a_longer_retention_keeps_more(filled) -> None:
     assert "old-read-2" in uids(filled)
 
 
-def test_pruned_identities_are_recorded_when_the_store_has_a_tombstone_table(filled) -> None:
-    with filled.transaction() as conn:
-        conn.execute(
-            "CREATE TABLE pruned_stories (feed_id INTEGER, uid TEXT, PRIMARY KEY (feed_id, uid))"
-        )
+def test_pruned_identities_are_recorded_so_a_refresh_does_not_bring_them_back(filled) -> None:
     prune(filled, 30, now=NOW.timestamp())
     with filled.db.reading() as conn:
         assert sorted(row[0] for row in conn.execute("SELECT uid FROM pruned_stories")) == [
             "old-read",
             "old-read-2",
         ]
+    feed_id = filled.feeds()[0].id
+    again = [Story(uid=uid, title="back?", published=NOW) for uid in ("old-read", "old-read-2")]
+    result = filled.upsert_stories(feed_id, again)
+    assert result.new == [] and result.unchanged == 2
+    assert "old-read" not in uids(filled)
 
 
 def test_days_must_be_positive(filled) -> None:

@@ -15,6 +15,7 @@ from tests.refresh.helpers import config_for, config_text, rss, run
 from tests.support.server import FeedServer, Route
 from tui.core.config import parse_config
 from tui.core.refresh import refresh_blocking
+from tui.core.store import StoryQuery
 
 
 def minutes_until(moment: datetime) -> float:
@@ -79,6 +80,12 @@ notify = true
 name = "no rumours"
 title = "/rumou?r/"
 read = true
+
+[[rules]]
+name = "foldables"
+title = "foldable"
+hide = true
+add_tag = "folding"
 """
 
 
@@ -93,7 +100,10 @@ def test_rules_star_mark_read_and_notify_new_stories_only(feed_server: FeedServe
     summary, _ = run(store, config)
     stories = {s.uid: s for s in store.stories()}
     assert stories["a"].starred and not stories["a"].read
-    assert stories["b"].read and not stories["b"].starred
+    assert "b" not in stories  # hidden by the third rule
+    hidden = store.stories(StoryQuery(include_hidden=True, tag="folding"))
+    assert [(s.uid, s.read, s.hidden) for s in hidden] == [("b", True, True)]
+    assert store.feeds()[0].unread == 2  # a hidden story is not waiting to be read
     assert not stories["c"].read and not stories["c"].starred
     assert summary.notification == "1 new story for Huawei (1): HarmonyOS passes 27 million users"
     store.set_starred(stories["a"].id, False)  # the user undoes the rule

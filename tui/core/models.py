@@ -156,6 +156,8 @@ class Story:
     figures: list[Figure] = field(default_factory=list)
     headline: Figure | None = None
     source_hash: str | None = None
+    hidden: bool = False
+    tags: tuple[str, ...] = ()
 
     @property
     def body(self) -> str:

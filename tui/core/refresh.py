@@ -320,8 +320,8 @@ class _Run:
 
     def _apply_rules(self, feed: Feed, stories: list[Story], known: dict[str, str]) -> None:
         """Run the [[rules]] on the stories this feed brought for the first
-        time: mark read or starred before they are stored, and remember
-        the ones a rule wants announced."""
+        time: hide, mark read, star or tag them before they are stored, and
+        remember the ones a rule wants announced."""
         if not self.rules:
             return
         for story in stories:
@@ -330,8 +330,10 @@ class _Run:
             outcome = evaluate(self.rules, story, feed)
             if not outcome:
                 continue
-            story.read = story.read or outcome.read or outcome.hide
+            story.read = story.read or outcome.read
             story.starred = story.starred or outcome.star
+            story.hidden = story.hidden or outcome.hide
+            story.tags = tuple(dict.fromkeys((*story.tags, *outcome.tags)))
             if outcome.notify and not outcome.hide:
                 self.tally.matched.append((story, outcome))
 

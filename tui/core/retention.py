@@ -8,9 +8,8 @@ never removed. Metric history is not touched here: it lives in its own
 tables, which the story deletion must not cascade into.
 
 A story still listed by its feed would come back, unread, on the next
-refresh. If the store has a ``pruned_stories (feed_id, uid)`` table
-(a later migration), the identities of pruned stories are recorded there
-so the refresh can skip them.
+refresh. The identities of pruned stories are recorded in
+``pruned_stories (feed_id, uid)`` so the refresh does not store them again.
 
 :func:`vacuum` then rebuilds the file (``VACUUM``), truncates the
 write-ahead log, merges the search index and runs ``PRAGMA optimize``.
@@ -74,14 +73,11 @@ def prune(
         ).fetchone()[0]
         if dry_run or not report.stories:
             return report
-        if conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TOMBSTONES,)
-        ).fetchone():
-            conn.execute(
-                f"INSERT OR IGNORE INTO {TOMBSTONES} (feed_id, uid) "
-                f"SELECT s.feed_id, s.uid FROM stories s WHERE {_PRUNABLE}",
-                params,
-            )
+        conn.execute(
+            f"INSERT OR IGNORE INTO {TOMBSTONES} (feed_id, uid) "
+            f"SELECT s.feed_id, s.uid FROM stories s WHERE {_PRUNABLE}",
+            params,
+        )
         conn.execute(
             f"DELETE FROM stories WHERE id IN (SELECT s.id FROM stories s WHERE {_PRUNABLE})",
             params,

@@ -102,7 +102,7 @@ def feed_from(row: sqlite3.Row, unread: int = 0, total: int = 0) -> Feed:
 
 STORY_LIST_COLUMNS = (
     "s.id, s.feed_id, s.uid, s.guid, s.link, s.title, s.author, s.published, s.updated, "
-    "s.first_seen, s.read, s.starred, coalesce(f.title, f.feed_title, f.url) AS feed_name"
+    "s.first_seen, s.read, s.starred, s.hidden, coalesce(f.title, f.feed_title, f.url) AS feed_name"
 )
 
 
@@ -122,6 +122,7 @@ def story_from(row: sqlite3.Row, *, with_body: bool = False) -> Story:
         first_seen=from_ts(row["first_seen"]),
         read=bool(row["read"]),
         starred=bool(row["starred"]),
+        hidden=bool(row["hidden"]) if "hidden" in keys else False,
         feed_title=row["feed_name"] if "feed_name" in keys else None,
         summary=row["summary"] if with_body else "",
         content=row["content"] if with_body else "",

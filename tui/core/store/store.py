@@ -34,7 +34,9 @@ from tui.core.store.rows import (
 class StoryQuery:
     """Which stories to list. Filters combine with AND; ``before`` is the
     (published, id) of the last row already shown, for paging through a
-    large store without OFFSET's cost."""
+    large store without OFFSET's cost. ``tag`` matches a feed's tags and
+    the tags rules gave single stories; stories a rule hid are left out
+    unless ``include_hidden``."""
 
     feed_ids: tuple[int, ...] | None = None
     tag: str | None = None
@@ -44,6 +46,7 @@ class StoryQuery:
     search: str | None = None
     limit: int | None = 200
     before: tuple[float, int] | None = None
+    include_hidden: bool = False
 
 
 @dataclass(slots=True)
@@ -138,7 +141,8 @@ class Store:
             rows = conn.execute(
                 f"""
                 SELECT {columns},
-                       (SELECT count(*) FROM stories s WHERE s.feed_id = f.id AND s.read = 0) AS unread,
+                       (SELECT count(*) FROM stories s WHERE s.feed_id = f.id AND s.read = 0
+                        AND s.hidden = 0) AS unread,
                        (SELECT count(*) FROM stories s WHERE s.feed_id = f.id) AS total
                 FROM feeds f {where}
                 ORDER BY f.in_config DESC, f.position, f.id
@@ -259,8 +263,18 @@ class Store:
                 by_uid[uid] = (row_id, digest)
                 if link:
                     by_link.setdefault(link, []).append(uid)
+            pruned = {
+                uid
+                for (uid,) in conn.execute(
+                    "SELECT uid FROM pruned_stories WHERE feed_id = ?", (feed_id,)
+                )
+            }
             for story in stories:
                 if story.uid in done:
+                    continue
+                if story.uid in pruned and story.uid not in by_uid:
+                    done.add(story.uid)
+                    result.unchanged += 1  # retention removed it: it stays removed
                     continue
                 done.add(story.uid)
                 digest = content_hash(story)
@@ -289,8 +303,9 @@ class Store:
         cursor = conn.execute(
             """
             INSERT INTO stories (feed_id, uid, guid, link, title, author, published, updated,
-                                 first_seen, summary, content, enclosures, content_hash, read, starred)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 first_seen, summary, content, enclosures, content_hash, read,
+                                 starred, hidden)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 feed_id,
@@ -308,8 +323,14 @@ class Store:
                 digest,
                 int(story.read),
                 int(story.starred),
+                int(story.hidden),
             ),
         )
+        if story.tags:
+            conn.executemany(
+                "INSERT OR IGNORE INTO story_tags (story_id, tag) VALUES (?, ?)",
+                [(cursor.lastrowid, tag) for tag in story.tags],
+            )
         return cursor.lastrowid
 
     def _update(self, conn, story_id: int, story: Story, digest: str) -> None:  # noqa: ANN001
@@ -364,8 +385,13 @@ class Store:
             clauses.append(f"s.feed_id IN ({','.join('?' * len(query.feed_ids))})")
             params.extend(query.feed_ids)
         if query.tag is not None:
-            clauses.append("EXISTS (SELECT 1 FROM json_each(f.tags) WHERE value = ?)")
-            params.append(query.tag)
+            clauses.append(
+                "(EXISTS (SELECT 1 FROM json_each(f.tags) WHERE value = ?)"
+                " OR EXISTS (SELECT 1 FROM story_tags t WHERE t.story_id = s.id AND t.tag = ?))"
+            )
+            params.extend((query.tag, query.tag))
+        if not query.include_hidden:
+            clauses.append("s.hidden = 0")
         if query.unread_only:
             clauses.append("s.read = 0")
         if query.starred_only:
@@ -496,6 +522,13 @@ class Store:
         """Star or unstar a story."""
         with self.transaction() as conn:
             conn.execute("UPDATE stories SET starred = ? WHERE id = ?", (int(starred), story_id))
+
+    def story_tags(self) -> list[str]:
+        """Tags that rules gave single stories, for the sidebar's sections."""
+        with self.db.reading() as conn:
+            return [
+                tag for (tag,) in conn.execute("SELECT DISTINCT tag FROM story_tags ORDER BY tag")
+            ]
 
     def figures(self, story_id: int) -> list[Figure]:
         """A story's figures, title first, then in text order."""
