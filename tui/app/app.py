@@ -74,9 +74,9 @@ class DigestApp(App[None]):
 
     def first_page_shown(self) -> None:
         """Called once the first stories are on screen: start-up work that
-        could wait (the first refresh) starts here."""
+        could wait (the first refresh: due feeds only) starts here."""
         if self.refresh_on_start and isinstance(self.screen, MainScreen):
-            self.screen.start_refresh(None, "every feed")
+            self.screen.start_refresh(None, "due feeds", due_only=True)
         self._warm_up()
 
     @work(thread=True, name="warm-up", group="warm-up", exit_on_error=False)

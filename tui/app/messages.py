@@ -10,7 +10,9 @@ from typing import Any
 
 from textual.message import Message
 
+from tui.app.feed_info import FeedInfo
 from tui.app.view import ReaderDoc, SidebarSnapshot, StoryPage
+from tui.core.config import Config
 
 
 class SidebarLoaded(Message):
@@ -85,3 +87,64 @@ class LinkOpened(Message):
         super().__init__()
         self.url = url
         self.error = error
+
+
+class Notice(Message):
+    """A worker has one sanitised line to tell the user (a story saved, an
+    attachment missing); the screen shows it as a toast."""
+
+    def __init__(self, text: str, severity: str = "information", title: str = "") -> None:
+        super().__init__()
+        self.text = text
+        self.severity = severity
+        self.title = title
+
+
+class ArticleFetched(Message):
+    """``F`` finished: the story's new document (stored), or the one-line
+    reason the summary stays."""
+
+    def __init__(self, story_id: int, doc: ReaderDoc | None, reason: str | None = None) -> None:
+        super().__init__()
+        self.story_id = story_id
+        self.doc = doc
+        self.reason = reason
+
+
+class StoryShared(Message):
+    """A story written as Markdown, ready for the clipboard."""
+
+    def __init__(self, title: str, markdown: str) -> None:
+        super().__init__()
+        self.title = title
+        self.markdown = markdown
+
+
+class FeedsChanged(Message):
+    """feeds.toml was edited and reloaded, and the store synced: the new
+    config (None when the edit or the reload failed), a sentence for the
+    user, and the feeds to refresh now (a feed just added)."""
+
+    def __init__(
+        self,
+        config: Config | None,
+        note: str,
+        *,
+        error: bool = False,
+        refresh: tuple[int, ...] = (),
+        label: str = "",
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.note = note
+        self.error = error
+        self.refresh = refresh
+        self.label = label
+
+
+class FeedInfoLoaded(Message):
+    """A feed's state, read from the store for the feed-info screen."""
+
+    def __init__(self, info: FeedInfo | None) -> None:
+        super().__init__()
+        self.info = info

@@ -38,6 +38,7 @@ class Section:
     error: str | None = None
     warning: str | None = None
     failures: int = 0
+    enabled: bool = True  # False: disabled in feeds.toml, not fetched
 
     @property
     def failed(self) -> bool:
@@ -170,6 +171,7 @@ def feed_section(feed: Feed) -> Section:
         error=error,
         warning=one_line(state.warning, 300) if state.warning else None,
         failures=state.consecutive_failures,
+        enabled=feed.enabled,
     )
 
 

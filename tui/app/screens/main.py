@@ -32,6 +32,8 @@ from tui.app.messages import (
 )
 from tui.app.screens.actions import MainActions
 from tui.app.screens.empty import empty_message
+from tui.app.screens.everyday import EverydayActions
+from tui.app.screens.subscribe import FeedActions
 from tui.app.screens.workers import MainWorkers
 from tui.app.view import ReaderDoc, Section, SidebarSnapshot, ViewState
 from tui.app.widgets.figures_panel import FiguresPanel
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     from tui.app.app import DigestApp
 
 
-class MainScreen(MainActions, MainWorkers, Screen[None]):
+class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[None]):
     """Everything the reader shows at once."""
 
     CSS_PATH = "main.tcss"
@@ -64,6 +66,7 @@ class MainScreen(MainActions, MainWorkers, Screen[None]):
         self._applied_sidebar = 0
         self._first_page_shown = False
         self._loaded_view: ViewState | None = None  # the view the rows belong to
+        self.articles_fetching: set[int] = set()  # story ids whose full article is on its way
 
     @property
     def digest(self) -> DigestApp:
@@ -270,6 +273,8 @@ class MainScreen(MainActions, MainWorkers, Screen[None]):
             return
         summary = message.summary
         self.header.show_status(one_line(summary.line(), 80), error=bool(summary.failed))
+        if summary.notification:  # rules with notify = true matched new stories
+            self.notify(one_line(summary.notification, 300), title="New", markup=False, timeout=15)
         if summary.failures:
             lines = [
                 f"{one_line(title, 40)}: {one_line(error, 120)}"
@@ -312,8 +317,12 @@ class MainScreen(MainActions, MainWorkers, Screen[None]):
         current = self.stories.current
         self.load_stories(current.id if current else None, at_least=len(self.stories.rows))
 
-    def start_refresh(self, feed_ids: tuple[int, ...] | None, label: str) -> None:
-        """Refresh *feed_ids* (None: every feed) unless one is running."""
+    def start_refresh(
+        self, feed_ids: tuple[int, ...] | None, label: str, *, due_only: bool = False
+    ) -> None:
+        """Refresh *feed_ids* (None: every feed) unless one is running;
+        with *due_only* (start-up, auto-refresh) only feeds whose scheduled
+        time has come, so starting digest often does not hammer servers."""
         if self.refreshing:
             self.notify("A refresh is already running.", markup=False, timeout=3)
             return
@@ -322,12 +331,12 @@ class MainScreen(MainActions, MainWorkers, Screen[None]):
             return
         self.refreshing = True
         self.header.show_status(f"refreshing {label}…", done=0, total=1)
-        self._refresh_worker(feed_ids)
+        self._refresh_worker(feed_ids, due_only)
 
     def auto_refresh(self) -> None:
-        """The periodic refresh (every ``refresh_minutes``)."""
+        """The periodic refresh (every ``refresh_minutes``): due feeds only."""
         if not self.refreshing and self.digest.config.feeds:
-            self.start_refresh(None, "every feed")
+            self.start_refresh(None, "due feeds", due_only=True)
 
     def open_url(self, url: str | None) -> None:
         """Open *url* if the URL policy allows it (http and https only)."""

@@ -129,7 +129,9 @@ class MainWorkers:
         self.post_message(StoreWritten(None, reload_list=False))
 
     @work(thread=True, name="refresh", group="refresh", exit_on_error=False)
-    def _refresh_worker(self: MainScreen, feed_ids: tuple[int, ...] | None) -> None:
+    def _refresh_worker(
+        self: MainScreen, feed_ids: tuple[int, ...] | None, due_only: bool = False
+    ) -> None:
         app = self.digest
         try:
             from tui.core.refresh import refresh_blocking
@@ -139,6 +141,7 @@ class MainWorkers:
                 app.config,
                 feed_ids=list(feed_ids) if feed_ids is not None else None,
                 progress=lambda progress: self.post_message(RefreshProgress(progress)),
+                due_only=due_only,
             )
         except Exception as error:
             self.post_message(

@@ -1,9 +1,10 @@
 """The sidebar: every section of the digest with its unread count.
 
 All, Unread, Starred and Today, then each tag, then each feed, with a mark
-on feeds whose last fetch failed and a live mark while a refresh fetches
-them. An OptionList is fine here: there are tens of sections, not
-thousands. Labels are ``Content`` built from sanitised text, never markup.
+on feeds whose last fetch failed or that are disabled, and a live mark
+while a refresh fetches them. An OptionList is fine here: there are tens
+of sections, not thousands. Labels are ``Content`` built from sanitised
+text, never markup.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from textual.widgets.option_list import Option
 from tui.app.view import Section, SidebarSnapshot
 from tui.app.widgets.story_list import fit
 
-STATUS_MARKS = {"fetching": ("↻", "$text-accent"), "failed": ("!", "$text-error")}
+STATUS_MARKS = {
+    "fetching": ("↻", "$text-accent"),
+    "failed": ("!", "$text-error"),
+    "disabled": ("-", "$text-muted"),
+}
 
 
 class Sidebar(OptionList):
@@ -78,12 +83,16 @@ class Sidebar(OptionList):
         if section.kind == "heading":
             return Content.styled(section.label.upper(), "bold $text-muted")
         status = self.progress.get(section.feed_id or -1)
+        if status is None and not section.enabled:
+            status = "disabled"
         if status is None and section.failed:
             status = "failed"
         mark, mark_style = STATUS_MARKS.get(status or "", (" ", ""))
         count = f"{section.unread:,}" if section.unread else ""
         label_width = max(width - 2 - len(count) - 1, 4)
         label_style = "bold" if section.unread else ""
+        if status == "disabled":
+            label_style = "$text-muted"
         return Content.assemble(
             (mark, mark_style),
             " ",
