@@ -27,7 +27,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if not feeds:
-        print("no feeds configured")
+        print(
+            "no feeds configured: add one to feeds.toml, for example\n\n"
+            '[[feeds]]\nurl = "https://example.com/feed.xml"\n\n'
+            "('digest config --path' says which feeds.toml is in force)"
+        )
         return 0
     now = datetime.now(UTC)
     width = len(str(len(feeds)))

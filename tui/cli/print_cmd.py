@@ -4,13 +4,12 @@ scripts, mail and pipes."""
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from datetime import UTC, datetime, timedelta
 
 from tui.cli.common import CliError, get_config, open_store
 from tui.core.models import Figure, Story
-from tui.core.sanitize import one_line
+from tui.core.sanitize import json_dumps, one_line
 
 HELP = "print stories as JSON or Markdown (--unread, --since 2d, --tag, --limit)"
 _SINCE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
@@ -55,10 +54,8 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     if args.format == "json":
         print(
-            json.dumps(
-                {"stories": [_story_json(s, figures.get(s.id, [])) for s in stories]},
-                ensure_ascii=False,
-                indent=2,
+            json_dumps(
+                {"stories": [_story_json(s, figures.get(s.id, [])) for s in stories]}, indent=2
             )
         )
     else:
@@ -95,6 +92,13 @@ def _escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", one_line(text))
 
 
+def _link_target(url: str) -> str:
+    """A stored link as a Markdown link target: characters that could end
+    the target early and start a link of the feed's own making (``)``,
+    ``(``, brackets, spaces) percent-encoded."""
+    return re.sub(r"[()\[\]<>\s\\`]", lambda m: f"%{ord(m.group()):02X}", one_line(url))
+
+
 def to_markdown(stories: list[Story], figures: dict[int | None, list[Figure]]) -> str:
     """A Markdown digest: one list item per story, figures beneath."""
     if not stories:
@@ -102,7 +106,7 @@ def to_markdown(stories: list[Story], figures: dict[int | None, list[Figure]]) -
     lines = [f"# Digest ({len(stories)} stories)", ""]
     for story in stories:
         title = _escape(story.title or "(untitled)")
-        head = f"[{title}]({story.link})" if story.link else title
+        head = f"[{title}]({_link_target(story.link)})" if story.link else title
         when = f"{story.published:%Y-%m-%d %H:%M}" if story.published else ""
         flags = "" if story.read else " · unread"
         flags += " · ★" if story.starred else ""

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from tui.core.html import html_to_markdown, looks_like_html, text_to_markdown
 from tui.core.models import Enclosure, Story
 from tui.core.sanitize import clean, one_line
-from tui.core.urls import resolve, safe_web_url
+from tui.core.urls import resolve, safe_web_url, without_credentials
 
 # A date this far past the moment of fetching is a feed's mistake (or a
 # trick to stay on top of the list); such stories are dated when first seen.
@@ -70,7 +70,7 @@ class RawFeed:
 
 # Part of every source hash: bump it when the conversion rules change, so
 # that stored stories are converted again on their next fetch.
-CONVERSION_VERSION = b"1"
+CONVERSION_VERSION = b"2"
 
 
 def entry_uid(entry: RawEntry, feed_url: str) -> str:
@@ -78,7 +78,7 @@ def entry_uid(entry: RawEntry, feed_url: str) -> str:
     a hash of what the feed wrote. Cheap: no HTML is converted."""
     base = entry.base or feed_url
     guid = one_line(entry.guid, 2000) or None
-    link = safe_web_url(resolve(base, entry.link))
+    link = story_link(base, entry.link)
     title = plain_title(entry.title, entry.title_is_html)
     return guid or link or synthetic_id(title, entry.date_text, entry.summary or entry.content)
 
@@ -108,7 +108,7 @@ def source_hash(entry: RawEntry) -> str:
 def to_story(entry: RawEntry, feed_url: str, now: datetime) -> Story:
     """Normalise *entry* of the feed fetched from *feed_url* at *now*."""
     base = entry.base or feed_url
-    link = safe_web_url(resolve(base, entry.link))
+    link = story_link(base, entry.link)
     guid = one_line(entry.guid, 2000) or None
     title = plain_title(entry.title, entry.title_is_html)
     published = entry.published or entry.updated
@@ -142,6 +142,13 @@ def to_story(entry: RawEntry, feed_url: str, now: datetime) -> Story:
         first_seen=now,
         source_hash=source_hash(entry),
     )
+
+
+def story_link(base: str, link: str | None) -> str | None:
+    """A link from a feed as we store it: resolved against *base*, http(s)
+    only (the URL policy), without credentials."""
+    safe = safe_web_url(resolve(base, link))
+    return without_credentials(safe) if safe else None
 
 
 def _author(author: str | None) -> str | None:
@@ -195,7 +202,7 @@ def _markdown(text: str, is_text: bool, base: str) -> str:
 def _enclosures(items: list[tuple[str, str, int | None]], base: str) -> tuple[Enclosure, ...]:
     seen: dict[str, Enclosure] = {}
     for url, kind, length in items:
-        safe = safe_web_url(resolve(base, url))
+        safe = story_link(base, url)
         if safe and safe not in seen:
             seen[safe] = Enclosure(safe, one_line(kind, 100).lower(), length)
     return tuple(seen.values())

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import re
 import time
 import zlib
 from collections.abc import AsyncIterator
@@ -223,7 +224,7 @@ class Fetcher:
                     f"timed out (no data for {self.settings.timeout_seconds:g} s)", retry=True
                 ) from None
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
-                raise FetchFailed(f"connection failed: {_describe(error)}", retry=True) from None
+                raise FetchFailed(_connection_problem(error), retry=True) from None
             except httpx.ConnectError as error:
                 raise FetchFailed(f"cannot connect: {_describe(error)}") from None
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
@@ -405,6 +406,17 @@ def _duration(seconds: float) -> str:
 
 def _reason(response: httpx.Response) -> str:
     return one_line(response.reason_phrase, 60) or "error"
+
+
+def _connection_problem(error: Exception) -> str:
+    """A dropped connection in words: a body cut short (a Content-Length
+    that lied, a server that died mid-answer) says so."""
+    text = str(error)
+    if text.startswith("peer closed connection without sending complete message body"):
+        counts = re.search(r"received (\d+) bytes, expected (\d+)", text)
+        detail = f" (received {counts[1]} of {counts[2]} bytes)" if counts else ""
+        return f"connection closed early{detail}"
+    return f"connection failed: {_describe(error)}"
 
 
 def _describe(error: Exception) -> str:

@@ -74,7 +74,7 @@ def _entry(item: dict[str, Any], feed: dict[str, Any]) -> RawEntry:
         content_is_text=not html,
         enclosures=[
             (_text(a.get("url")), _text(a.get("mime_type")), parse_length(a.get("size_in_bytes")))
-            for a in item.get("attachments") or ()
+            for a in _list(item.get("attachments"))
             if isinstance(a, dict) and a.get("url")
         ],
     )
@@ -87,6 +87,12 @@ def _author(obj: dict[str, Any]) -> str | None:
         people = [obj.get("author")]
     names = [_text(p.get("name")) for p in people if isinstance(p, dict)]
     return ", ".join(name for name in names if name) or None
+
+
+def _list(value: object) -> list[Any]:
+    """A field the spec says is an array, or nothing if the feed wrote
+    something else there."""
+    return value if isinstance(value, list) else []
 
 
 def _text(value: object) -> str:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from xml.parsers import expat
 
 from tui.core.feed_entries import (
     FUTURE_SLACK,
@@ -159,7 +160,13 @@ def read_raw(
     if _ENTITY.search(body):
         raise ParseError("feed declares XML entities outside a DOCTYPE; refused")
     raw: RawFeed | None = None
-    if fast and not had_doctype and not is_html_page and _fast_eligible(body):
+    if (
+        fast
+        and not had_doctype
+        and not is_html_page
+        and _fast_eligible(body)
+        and _well_formed(body)
+    ):
         try:
             raw = read_fast(body, url)
             expected = len(_ITEM_TAG.findall(body))
@@ -212,6 +219,20 @@ def _fast_eligible(body: bytes) -> bool:
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _well_formed(body: bytes) -> bool:
+    """True when *body* is well-formed XML (expat, as feedparser's strict
+    parser sees it). The fast reader parses in libxml2's recover mode,
+    which turns broken XML into plausible garbage (text with its markup
+    characters dropped, dates made up); broken feeds go to feedparser,
+    whose salvage parse.py knows how to judge."""
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(body, True)
+    except expat.ExpatError:
         return False
     return True
 

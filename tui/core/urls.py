@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
 from tui.core.sanitize import clean
 
 WEB_SCHEMES = frozenset({"http", "https"})
+_NUMERIC_HOST = re.compile(r"(?:0[xX][0-9a-fA-F]*|[0-9]+)(?:\.(?:0[xX][0-9a-fA-F]*|[0-9]+)){0,3}")
 _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 _TRACKING_PARAMS = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|mc_cid|mc_eid|igshid|"
@@ -107,13 +109,28 @@ def _parse_ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
         return ipaddress.ip_address(host)
     except ValueError:
         pass
-    try:  # integer and hex forms: 2130706433, 0x7f000001
-        number = int(host, 16) if host.startswith("0x") else int(host)
-    except ValueError:
+    # The forms the system resolver (inet_aton) also accepts, which a
+    # connection would reach but ipaddress does not read: 2130706433,
+    # 0x7f000001, 127.1, 0x7f.1, 017700000001 (octal).
+    if not _NUMERIC_HOST.fullmatch(host):
         return None
-    if 0 <= number < 2**32:
-        return ipaddress.IPv4Address(number)
-    return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+def without_credentials(url: str) -> str:
+    """*url* without a user name or password. Story links never need
+    them, and ``https://bank.example@evil.example/`` only looks like a
+    link to the bank."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 def redact(url: str) -> str:

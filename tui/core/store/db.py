@@ -84,9 +84,12 @@ class Database:
             database = cls(connection, path)
             database._configure()
             database.migrate(SCHEMA_VERSION if target_version is None else target_version)
-        except sqlite3.DatabaseError as error:
-            if _is_corruption(error):
-                raise StoreCorrupt(_move_aside(path, error)) from None
+        except (sqlite3.DatabaseError, StoreError) as error:
+            cause = error.__cause__ if isinstance(error, StoreError) else error
+            if isinstance(cause, sqlite3.DatabaseError) and _is_corruption(cause):
+                raise StoreCorrupt(_move_aside(path, cause)) from None
+            if isinstance(error, StoreError):
+                raise
             raise _translate(error, path) from None
         return database
 
@@ -145,9 +148,15 @@ class Database:
             self._depth = 1
             try:
                 yield self.connection
-            except BaseException:
+            except BaseException as error:
                 self._depth = 0
-                self.connection.execute("ROLLBACK")
+                # SQLite may already have rolled back (a full disk does);
+                # a failing ROLLBACK must not hide the reason.
+                if self.connection.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.connection.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise _translate(error, self.path) from error
                 raise
             self._depth = 0
             try:
@@ -210,8 +219,9 @@ def _move_aside(path: Path, error: sqlite3.DatabaseError) -> str:
         source = Path(f"{path}{suffix}")
         if source.exists():
             os.replace(source, Path(f"{target}{suffix}"))
+    detail = " ".join(str(error).split())  # quick_check's report spans lines
     return (
-        f"{path} is damaged ({error}); it was moved to {target} and a new, empty "
+        f"{path} is damaged ({detail}); it was moved to {target} and a new, empty "
         "store will be created on the next start"
     )
 
