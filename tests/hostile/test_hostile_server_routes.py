@@ -157,17 +157,14 @@ def test_a_permanent_redirect_is_followed_and_recorded(
     case = case_for(path)
     run = refreshed(sandbox, case)
     assert "1 ok" in run.stdout and "3 new stories" in run.stdout
+    assert case.feed().moved_to is None  # seen once: only a candidate
+    refreshed(sandbox, case)
     feed = case.feed()
     assert feed.url == hostile_server.url(path)  # the configured URL is untouched
     assert feed.moved_to == hostile_server.feed("duplicate_items.rss")
     assert "moved permanently to" in case.outputs(sandbox)["feeds"].stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="INDEX.md: adopt a permanent redirect only after it is seen repeatedly; "
-    "refresh.py/store.py adopt it after one sighting (change requested from the lead)",
-)
 def test_a_single_permanent_redirect_is_not_adopted_at_once(
     case_for, sandbox: Sandbox, hostile_server: HostileServer
 ) -> None:

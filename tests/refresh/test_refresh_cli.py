@@ -67,6 +67,10 @@ def test_feeds_shows_state_moves_and_errors(feed_server, write_config, tmp_path,
     main([*args, "refresh"])
     capsys.readouterr()
     assert main([*args, "feeds"]) == 0
+    assert "redirects permanently to " + feed_server.url("/good2") in capsys.readouterr().out
+    main([*args, "refresh"])
+    capsys.readouterr()
+    assert main([*args, "feeds"]) == 0
     out = capsys.readouterr().out
     assert "moved permanently to " + feed_server.url("/good2") in out
     assert "error: HTTP 404 Not Found" in out

@@ -109,3 +109,14 @@ def test_error_messages_never_carry_control_characters(write_config, bad: str) -
     result = digest("config", "--check", "--config", str(path))
     assert result.returncode == 2
     assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in result.stderr)
+
+
+@pytest.mark.parametrize("command", [["refresh"], ["feeds"], ["config", "--check"]])
+def test_an_empty_config_gets_first_run_help(
+    write_config, tmp_path: Path, command: list[str]
+) -> None:
+    path = write_config("")
+    result = digest("--config", str(path), "--db", str(tmp_path / "d.db"), *command)
+    assert result.returncode == 0, result.stderr
+    assert "no feeds configured: add one with 'digest add URL'" in result.stdout
+    assert '[[feeds]]\nurl = "https://example.com/feed.xml"' in result.stdout

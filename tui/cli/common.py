@@ -11,6 +11,12 @@ from pathlib import Path
 from tui.core.config import Config, ConfigError, find_config, load_config
 from tui.core.sanitize import one_line
 
+FIRST_RUN_HELP = (
+    "no feeds configured: add one with 'digest add URL', or to feeds.toml, for example\n\n"
+    '[[feeds]]\nurl = "https://example.com/feed.xml"\n\n'
+    "('digest config --path' says which feeds.toml is in force)"
+)
+
 
 class CliError(Exception):
     """An error the user caused or can fix; printed as one line, no traceback."""

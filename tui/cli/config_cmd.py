@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from tui.cli.common import CliError, config_path, get_config
+from tui.cli.common import FIRST_RUN_HELP, CliError, config_path, get_config
 from tui.core.paths import default_config_path
 from tui.core.sanitize import one_line
 from tui.core.urls import redact
@@ -41,9 +41,7 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"{path} ({origin}): ok")
     if not config.feeds:
-        print(
-            'no feeds configured: add one, for example\n\n[[feeds]]\nurl = "https://example.com/feed.xml"'
-        )
+        print(FIRST_RUN_HELP)
         return 0
     width = len(str(len(config.feeds)))
     for number, feed in enumerate(config.feeds, start=1):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from tui.cli.common import get_config, open_store
+from tui.cli.common import FIRST_RUN_HELP, get_config, open_store
 from tui.core.models import Feed
 from tui.core.sanitize import one_line
 from tui.core.urls import redact
@@ -27,11 +27,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if not feeds:
-        print(
-            "no feeds configured: add one to feeds.toml, for example\n\n"
-            '[[feeds]]\nurl = "https://example.com/feed.xml"\n\n'
-            "('digest config --path' says which feeds.toml is in force)"
-        )
+        print(FIRST_RUN_HELP)
         return 0
     now = datetime.now(UTC)
     width = len(str(len(feeds)))
@@ -43,6 +39,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"{indent}{one_line(redact(feed.url))}")
         if feed.moved_to:
             print(f"{indent}moved permanently to {one_line(redact(feed.moved_to))}")
+        elif feed.state.moved_candidate:
+            print(
+                f"{indent}redirects permanently to {one_line(redact(feed.state.moved_candidate))}"
+                f" (seen {feed.state.moved_seen} time(s); adopted on the next)"
+            )
         if feed.state.last_error and not feed.state.gone:
             print(f"{indent}error: {one_line(feed.state.last_error, 200)}")
         if feed.state.warning:

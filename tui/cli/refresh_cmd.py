@@ -7,7 +7,14 @@ import argparse
 import sys
 import time
 
-from tui.cli.common import CliError, db_path, get_config, open_store, print_error
+from tui.cli.common import (
+    FIRST_RUN_HELP,
+    CliError,
+    db_path,
+    get_config,
+    open_store,
+    print_error,
+)
 
 HELP = "fetch all feeds (or --feed ones) and store new stories"
 LOCK_WAIT_SECONDS = 2.0
@@ -45,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
     from tui.core.store import WriterLock
 
     config = get_config(args)
+    if not config.feeds:
+        print(FIRST_RUN_HELP)
+        return 0
     lock = WriterLock(db_path(args))
     if not lock.acquire(wait=LOCK_WAIT_SECONDS):
         holder = lock.holder()

@@ -92,6 +92,8 @@ class FeedState:
     gone: bool = False
     next_fetch: datetime | None = None
     fetch_ms: int | None = None
+    moved_candidate: str | None = None
+    moved_seen: int = 0
 
 
 @dataclass(slots=True)

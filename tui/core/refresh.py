@@ -39,7 +39,7 @@ from tui.core.refresh_pool import (
 from tui.core.rules import Outcome, Rule, evaluate, notification_line
 from tui.core.sanitize import one_line
 from tui.core.schedule import FetchFacts, NextFetch, SchedulePolicy, is_due, next_fetch
-from tui.core.store import Store
+from tui.core.store import Store, StoreError
 
 _T = TypeVar("_T")
 
@@ -53,6 +53,9 @@ if TYPE_CHECKING:  # parsing modules load only where parsing happens
 # converted again). Past this budget the pool starts in the background and
 # parsing moves to it once it is ready.
 INLINE_BUDGET_SECONDS = 0.5
+# Consecutive fetches that must answer with the same permanent redirect
+# before the feed is fetched from its new address.
+MOVE_CONFIRMATIONS = 2
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,8 @@ class _Run:
         try:
             async with self.slots:
                 await self._one(feed)
+        except StoreError as error:  # e.g. the disk is full: say so, as it is
+            self.tally.report(feed, "failed", error=one_line(str(error), 300))
         except Exception as error:
             message = one_line(f"internal error: {type(error).__name__}: {error}", 300)
             self.tally.report(feed, "failed", error=message)
@@ -367,7 +372,7 @@ class _Run:
             state,
             feed_title=parsed.title if parsed else None,
             site_url=parsed.site_url if parsed else None,
-            moved_to=result.moved_to,
+            moved_to=_track_move(feed.state, state, result),
         )
 
     async def _failed(
@@ -395,9 +400,24 @@ class _Run:
                 feed, result, now, ok=False, ttl=None, failures=old.consecutive_failures + 1
             ).at_datetime,
             fetch_ms=int(result.seconds * 1000),
+            moved_candidate=old.moved_candidate,  # a failure says nothing about a move
+            moved_seen=old.moved_seen,
         )
         await self.store_call(self.store.save_fetch_state, feed.id, state)
         self.tally.report(feed, "failed", error=message)
+
+
+def _track_move(old: FeedState, new: FeedState, result: FetchResult) -> str | None:
+    """Count consecutive sightings of a permanent redirect in *new* and
+    return the target once it has been seen MOVE_CONFIRMATIONS times in a
+    row (the store then fetches from there), else None."""
+    target = result.moved_to
+    if target is None:
+        new.moved_candidate, new.moved_seen = None, 0
+        return None
+    seen = old.moved_seen + 1 if old.moved_candidate == target else 1
+    new.moved_candidate, new.moved_seen = target, seen
+    return target if seen >= MOVE_CONFIRMATIONS else None
 
 
 def _timed(function: Callable[..., _T], *args: object) -> tuple[_T, float]:

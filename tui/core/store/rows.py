@@ -62,7 +62,8 @@ def enclosures_from(text: str | None) -> tuple[Enclosure, ...]:
 FEED_COLUMNS = (
     "id, url, title, feed_title, site_url, moved_to, tags, enabled, refresh_minutes, weight, "
     "full_content, etag, last_modified, body_hash, last_fetch, last_success, last_status, "
-    "last_error, warning, consecutive_failures, gone, next_fetch, fetch_ms"
+    "last_error, warning, consecutive_failures, gone, next_fetch, fetch_ms, moved_candidate, "
+    "moved_seen"
 )
 
 
@@ -81,6 +82,8 @@ def feed_from(row: sqlite3.Row, unread: int = 0, total: int = 0) -> Feed:
         gone=bool(row["gone"]),
         next_fetch=from_ts(row["next_fetch"]),
         fetch_ms=row["fetch_ms"],
+        moved_candidate=row["moved_candidate"],
+        moved_seen=row["moved_seen"],
     )
     return Feed(
         id=row["id"],

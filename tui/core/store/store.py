@@ -187,6 +187,7 @@ class Store:
                 UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, last_fetch = ?,
                     last_success = ?, last_status = ?, last_error = ?, warning = ?,
                     consecutive_failures = ?, gone = ?, next_fetch = ?, fetch_ms = ?,
+                    moved_candidate = ?, moved_seen = ?,
                     feed_title = coalesce(?, feed_title), site_url = coalesce(?, site_url),
                     moved_to = coalesce(?, moved_to)
                 WHERE id = ?
@@ -204,6 +205,8 @@ class Store:
                     int(state.gone),
                     to_ts(state.next_fetch),
                     state.fetch_ms,
+                    state.moved_candidate,
+                    state.moved_seen,
                     feed_title,
                     site_url,
                     moved_to,
