@@ -10,10 +10,10 @@ import pytest
 
 from tests.support.server import Route
 from tui.cli import main
-from tui.cli.add_cmd import web_url
 from tui.core.config import load_config
 from tui.core.models import Story
 from tui.core.store import Store
+from tui.core.urls import typed_url
 
 DATA = Path(__file__).parent / "data"
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Times</title>
@@ -252,4 +252,4 @@ def test_vacuum_prunes_by_days_and_dry_run(write_config, tmp_path, capsys) -> No
     ],
 )
 def test_what_people_type_as_a_url(typed: str, url: str) -> None:
-    assert web_url(typed) == url
+    assert typed_url(typed) == url

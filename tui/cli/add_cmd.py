@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 from typing import TYPE_CHECKING
 
 from tui.cli.common import CliError, config_path, get_config, warn
@@ -30,33 +29,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def web_url(text: str) -> str:
-    """What the user typed as a URL: ``feed://`` read as http, a bare
-    domain as https; local paths and other schemes are left as they are."""
-    text = text.strip()
-    lowered = text.lower()
-    if lowered.startswith("feed://"):
-        return "http://" + text[7:]
-    if lowered.startswith("feed:"):
-        return text[5:]
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", text) and re.match(
-        r"^[\w\-]+(\.[\w\-]+)+(:\d+)?(/|$)", text
-    ):
-        return "https://" + text
-    return text
-
-
 def run(args: argparse.Namespace) -> int:
     """Discover, pick, verify, append; print what was found and written."""
     from tui.core.config import Settings
     from tui.core.paths import default_config_path
     from tui.core.sanitize import one_line
     from tui.core.subscriptions import NewFeed, SubscriptionError, add_feeds
-    from tui.core.urls import redact, safe_web_url
+    from tui.core.urls import redact, safe_web_url, typed_url
 
     path = config_path(args) or default_config_path()
     settings = get_config(args).settings if path.is_file() else Settings()
-    url = web_url(args.url)
+    url = typed_url(args.url)
     feed_url, found_title = url, None
     if safe_web_url(url):  # local files and file:// URLs are added as given
         feed_url, found_title = _find_feed(url, settings, args.pick)

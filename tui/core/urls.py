@@ -177,3 +177,19 @@ def canonical_link(url: str) -> str:
     host = parts.netloc.removeprefix("www.")
     path = parts.path.rstrip("/") or "/"
     return urlunsplit(SplitResult("https", host, path, query, ""))
+
+
+def typed_url(text: str) -> str:
+    """What the user typed as a URL: ``feed://`` read as http, a bare
+    domain as https; local paths and other schemes are left as they are."""
+    text = text.strip()
+    lowered = text.lower()
+    if lowered.startswith("feed://"):
+        return "http://" + text[7:]
+    if lowered.startswith("feed:"):
+        return text[5:]
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", text) and re.match(
+        r"^[\w\-]+(\.[\w\-]+)+(:\d+)?(/|$)", text
+    ):
+        return "https://" + text
+    return text

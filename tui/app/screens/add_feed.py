@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 
 from tui.core.sanitize import one_line
 from tui.core.subscriptions import NewFeed
-from tui.core.urls import redact, safe_web_url
+from tui.core.urls import redact, safe_web_url, typed_url
 
 if TYPE_CHECKING:
     from tui.core.config import Settings
@@ -103,10 +103,9 @@ class AddFeedScreen(ModalScreen[NewFeed | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in any field looks for feeds at the address."""
-        from tui.cli.add_cmd import web_url
 
         event.stop()
-        url = web_url(self.query_one("#add-url", Input).value)
+        url = typed_url(self.query_one("#add-url", Input).value)
         if not url:
             self.say("Type the address of a site or of its feed.", error=True)
             self.query_one("#add-url", Input).focus()
