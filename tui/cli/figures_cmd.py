@@ -33,14 +33,19 @@ _COLUMNS = ("kind", "value", "text", "noun", "per", "sentence")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``SOURCE`` plus the two output modes."""
     parser.add_argument(
-        "source", metavar="FILE|URL|-",
+        "source",
+        metavar="FILE|URL|-",
         help="a text, Markdown or HTML file, an http(s) URL, or - for standard input",
     )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--json", action="store_true",
-                      help='print {"figures": [...]} as in the figures spec')
-    mode.add_argument("--text", action="store_true",
-                      help="print the text that the offsets refer to (HTML converted)")
+    mode.add_argument(
+        "--json", action="store_true", help='print {"figures": [...]} as in the figures spec'
+    )
+    mode.add_argument(
+        "--text",
+        action="store_true",
+        help="print the text that the offsets refer to (HTML converted)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,12 +61,22 @@ def run(args: argparse.Namespace) -> int:
         return 0
     figures = extract(text)
     if args.json:
-        payload = {"figures": [
-            {"text": f.text, "start": f.start, "end": f.end, "value": _json_number(f.value),
-             "kind": f.kind, "unit": f.unit, "noun": f.noun, "per": f.per,
-             "sentence": f.sentence}
-            for f in figures
-        ]}
+        payload = {
+            "figures": [
+                {
+                    "text": f.text,
+                    "start": f.start,
+                    "end": f.end,
+                    "value": _json_number(f.value),
+                    "kind": f.kind,
+                    "unit": f.unit,
+                    "noun": f.noun,
+                    "per": f.per,
+                    "sentence": f.sentence,
+                }
+                for f in figures
+            ]
+        }
         sys.stdout.write(json_dumps(payload) + "\n")
         return 0
     _print_table(figures)
@@ -156,12 +171,19 @@ def _print_table(figures: list) -> None:
         print("no figures found")
         return
     rows = [
-        (f.kind, one_line(format_value(f)), one_line(f.text, 40), one_line(f.noun or "", 28),
-         f.per or "", one_line(f.sentence, 90))
+        (
+            f.kind,
+            one_line(format_value(f)),
+            one_line(f.text, 40),
+            one_line(f.noun or "", 28),
+            f.per or "",
+            one_line(f.sentence, 90),
+        )
         for f in figures
     ]
-    widths = [max(len(column), *(len(row[i]) for row in rows)) for i, column in
-              enumerate(_COLUMNS[:-1])]
+    widths = [
+        max(len(column), *(len(row[i]) for row in rows)) for i, column in enumerate(_COLUMNS[:-1])
+    ]
     header = "  ".join(c.upper().ljust(w) for c, w in zip(_COLUMNS[:-1], widths, strict=True))
     print(f"{header}  SENTENCE")
     for row in rows:

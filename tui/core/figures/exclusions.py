@@ -27,6 +27,11 @@ _SCORE_WORDS = frozenset(
 
 
 _GLUE = frozenset("_#№+/@&\\")
+_AMOUNT_KINDS = frozenset(("money", "percent", "measure", "multiple"))
+_LEX = lexicon()
+_MONTHS = _LEX.months
+_TIMES = _LEX.times
+_NAME_WORDS = _LEX.name_words
 
 
 def skip_compound(doc: Document, pos: int) -> int:
@@ -38,28 +43,30 @@ def skip_compound(doc: Document, pos: int) -> int:
 def rejection(doc: Document, q: Quantity) -> str | None:
     """Why *q* is not a figure, or ``None`` when no rule objects."""
     view = doc.view
-    if q.word is None:
+    word = q.word
+    if word is None:
         reason = _digit_shape(doc, q)
         if reason:
             return reason
-    end_char = view[q.end:q.end + 1]
+    end = q.end
+    end_char = view[end:end + 1]
     if end_char.isalnum():
         return "glued letters after"  # 5G, 4K, 1990s, 10th, 3D
-    if end_char in "-–" and view[q.end + 1:q.end + 2].isalpha():
+    if end_char in "-–" and view[end + 1:end + 2].isalpha():
         return "hyphenated compound"  # 3-in-1, 5-star, 2,500-strong
-    if end_char in ",." and view[q.end + 1:q.end + 2].isdigit():
+    if end_char in ",." and view[end + 1:end + 2].isdigit():
         return "glued digits after"
-    if q.kind == "duration":
+    kind = q.kind
+    if kind == "duration":
         return "duration"
-    bare = q.kind is None
-    if bare and q.ranged and not q.scale_token:
+    if kind is None and q.ranged and not q.scale_token:
         reason = _bare_range(doc, q)
         if reason:
             return reason
-    if q.word is not None and view[q.num_start].isupper() and _inside_name(doc, q):
+    if word is not None and view[q.num_start].isupper() and _inside_name(doc, q):
         return "capitalised number word inside a name"  # the Ford Five Hundred
-    if q.kind in ("money", "percent", "measure", "multiple") or q.scale_token:
-        return _date_or_time(doc, q) if q.kind is None else None
+    if kind in _AMOUNT_KINDS or q.scale_token:
+        return _date_or_time(doc, q) if kind is None else None
     return _date_or_time(doc, q) or _name_or_identifier(doc, q)
 
 
@@ -120,34 +127,34 @@ def _bare_range(doc: Document, q: Quantity) -> str | None:
 
 
 def _date_or_time(doc: Document, q: Quantity) -> str | None:
-    lex = lexicon()
     previous = token_before(doc, q)
     if previous is not None:
         token = previous[0]
         word = token.rstrip(".")
-        if word[:1].isupper() and word.lower() in lex.months and token[-1:] not in ",;:":
+        if word[:1].isupper() and word.lower() in _MONTHS and token[-1:] not in ",;:":
             return "date"  # June 5, Dec. 5
     following = token_after(doc, q)
     if following is not None:
         token = following[0]
         word = strip_punctuation(token)
-        if word[:1].isupper() and word.lower() in lex.months:
+        lower = word.lower()
+        if word[:1].isupper() and lower in _MONTHS:
             return "date"  # 5 June
-        if token.lower().rstrip(",;:)") in lex.times or word.lower() in lex.times:
+        if token.lower().rstrip(",;:)") in _TIMES or lower in _TIMES:
             return "clock time"  # 1405 GMT, 3 p.m.
     return None
 
 
 def _name_or_identifier(doc: Document, q: Quantity) -> str | None:
     """A bare number after a name is part of the name (Windows 11, Section 230)."""
-    lex = lexicon()
+    lex = _LEX
     previous = token_before(doc, q)
     if previous is not None:
         token = previous[0]
         word = token.lower()
         if word in _AGE_WORDS:
             return "age"
-        if word in lex.name_words or word.rstrip(".") in lex.name_words:
+        if word in _NAME_WORDS or word.rstrip(".") in _NAME_WORDS:
             return "name or identifier"  # version 3, Section 230, page 5, Xbox 360
         if token[-1:] not in ",;:.!?)\"'" and _is_name_word(doc, q, token):
             return "product or model name"
@@ -163,7 +170,7 @@ def _name_or_identifier(doc: Document, q: Quantity) -> str | None:
 
 def _is_name_word(doc: Document, q: Quantity, token: str) -> bool:
     """Is *token*, just before a bare number, (part of) a name?"""
-    lex = lexicon()
+    lex = _LEX
     token = token.lstrip("(\"'“‘")
     if not token or not token[0].isalpha():
         return False
@@ -185,7 +192,7 @@ def _is_name_word(doc: Document, q: Quantity, token: str) -> bool:
 
 
 def _street_follows(doc: Document, pos: int) -> bool:
-    lex = lexicon()
+    lex = _LEX
     for _ in range(3):
         following = doc.next_token(pos)
         if following is None:

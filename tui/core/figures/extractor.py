@@ -25,27 +25,33 @@ from .exclusions import rejection, skip_compound
 from .lexicon import lexicon
 from .nouns import describe
 from .numbers import WordNumber, parse_digits, parse_words
-from .patterns import patterns
+from .patterns import patterns, word_trie
 from .quantities import Quantity, number_at, read, token_after
 from .sentences import Sentences
 
+_LEX = lexicon()
+_PATS = patterns()
 _DIGIT_MASK = bytes(
     ord("0") if 48 <= i <= 57 else i if chr(i) in ",.:/" else ord(" ") for i in range(256)
 )
 # The digits pattern of patterns.py on that mask: 5, 2,225, 27.5, 10:30, 1.2.3.
 _MASKED_DIGITS = re.compile(rb"00*(?:,000)*(?:\.0+)?(?:[.:/]0+)*")
 _LETTER_MASK = bytes(i if 97 <= i <= 122 else ord(" ") for i in range(256))
-# Word beginnings to look for between non-letters (" third" finds "thirds";
-# the word pattern then confirms): a handful of C-speed searches instead of
-# a regular expression tried at every character.
-_WORD_NEEDLES = tuple(
-    (" " + word).encode()
-    for word in sorted({*lexicon().ones, *lexicon().tens, *lexicon().word_scales,
-                        *lexicon().multiples, *lexicon().fractions, "halves"})
-    if not any(other != word and word.startswith(other)
-               for other in (*lexicon().ones, *lexicon().tens, *lexicon().fractions))
+# Word beginnings to look for after a non-letter (" third" finds "thirds";
+# the word pattern then confirms), as one trie on the letters-only mask: the
+# regex engine jumps from space to space at C speed and tries one branch per
+# letter, where a ``find`` per word would read the whole text thirty times.
+_WORD_STARTS = re.compile(
+    (" " + word_trie(
+        word
+        for word in {*_LEX.ones, *_LEX.tens, *_LEX.word_scales,
+                     *_LEX.multiples, *_LEX.fractions, "halves"}
+        if not any(other != word and word.startswith(other)
+                   for other in (*_LEX.ones, *_LEX.tens, *_LEX.fractions))
+    )).encode()
 )
 _ONE_IN = re.compile(r" in (?:every )?")
+_HALF_A = re.compile(r" a (million|billion|trillion|thousand|dozen)\b")
 _FRACTION_BLOCKERS = frozenset(["first", "second", "third", "fourth", "last", "latter", "former", "other", "the"])
 _WORD_MULTIPLE_FOLLOWERS = frozenset(
     ["as", "the", "that", "its", "their", "his", "her", "what", "this", "those", "these", "our", "my", "your"]
@@ -59,11 +65,11 @@ def _candidates(doc: Document) -> list[tuple[int, int, bool]]:
     instructions per character in CPython; byte-level ``translate``,
     ``split`` and ``find`` cost a few. So the text is encoded one byte per
     character (Latin-1, anything else becoming "?", which keeps offsets),
-    digits are found with ``find`` on a digits-only mask, number words by
-    intersecting the set of words present with the lexicon and ``find``-ing
-    each one between spaces; the full patterns then run only at those places.
+    digits are found on a digits-only mask, number words by one trie of
+    their beginnings on a letters-only mask (both patterns start with a
+    literal, which the engine skips to at memchr speed); the full patterns
+    then run only at those places.
     """
-    pats = patterns()
     encoded = doc.encoded
     # Digits become "0", the separators a number may hold stay, the rest is
     # blank: the digit pattern, rewritten for this mask, then starts with a
@@ -71,17 +77,15 @@ def _candidates(doc: Document) -> list[tuple[int, int, bool]]:
     found = [(m.start(), m.end(), False)
              for m in _MASKED_DIGITS.finditer(encoded.translate(_DIGIT_MASK))]
     letters = b" " + encoded.translate(_LETTER_MASK)
-    match_words = pats.words.match
+    match_words = _PATS.words.match
     lower = doc.lower
     words_found = False
-    for needle in _WORD_NEEDLES:
-        pos = letters.find(needle)
-        while pos >= 0:
-            match = match_words(lower, pos)
-            if match is not None:
-                found.append((pos, match.end(), True))
-                words_found = True
-            pos = letters.find(needle, pos + 2)
+    for needle in _WORD_STARTS.finditer(letters):
+        pos = needle.start()
+        match = match_words(lower, pos)
+        if match is not None:
+            found.append((pos, match.end(), True))
+            words_found = True
     if words_found:
         found.sort()
     return found
@@ -92,30 +96,34 @@ def extract(text: str) -> list[Figure]:
     if not text or not isinstance(text, str):
         return []
     doc = Document(text)
+    view, lower = doc.view, doc.lower
     quantities: list[Quantity] = []
     resume = 0
     for start, end, is_word in _candidates(doc):
         if start < resume:
             continue
         if is_word:
-            word = parse_words(doc.lower[start:end])
+            word = parse_words(lower[start:end])
             quantity = _read_words(doc, start, end, word) if word is not None else None
         else:
-            value = parse_digits(doc.view[start:end])
+            raw = view[start:end]
+            # Plain digits (most numbers) need none of parse_digits' tests.
+            value = float(raw) if raw.isdigit() else parse_digits(raw)
             if value is None:  # 10:30, 24/11/2026, 1.2.3
                 resume = skip_compound(doc, end)
                 continue
-            if _plain_year(doc, start, end, value):
+            if end - start == 4 and 1800 <= value <= 2100 and _plain_year(doc, start, end, value):
                 resume = end
                 continue
-            if start and doc.view[start - 1] in _GLUED_BEFORE:
+            if start and view[start - 1] in _GLUED_BEFORE:
                 resume = skip_compound(doc, end)  # S24, MH370, x86, 2,4 (but "Rs500", "US$5")
                 continue
-            quantity = read(doc, start, end, value, None)
+            quantity = read(doc, start, end, value, None, raw)
         if quantity is None:
             resume = end
             continue
-        resume = max(quantity.consumed, end)
+        consumed = quantity.consumed
+        resume = consumed if consumed > end else end
         reason = rejection(doc, quantity)
         if reason is None and quantity.kind is None and not _accept_bare(doc, quantity):
             reason = "bare number"
@@ -146,8 +154,7 @@ def _plain_year(doc: Document, start: int, end: int, value: float) -> bool:
         return False  # 2024-25, 2000%, 2000mAh: the full rules decide
     if start and not (view[start - 1] in " \n(" and (start < 2 or view[start - 2] not in "$£€¥")):
         return False
-    pats = patterns()
-    return not (following == " " and (pats.scale.match(view, end) or pats.unit.match(view, end)))
+    return not (following == " " and (_PATS.scale.match(view, end) or _PATS.unit.match(view, end)))
 
 
 def _read_words(doc: Document, start: int, end: int, word: WordNumber | None) -> Quantity | None:
@@ -161,7 +168,7 @@ def _read_words(doc: Document, start: int, end: int, word: WordNumber | None) ->
     elif lower[max(0, start - 3):start] == "an " and (start < 4 or not lower[start - 4].isalpha()):
         article = 3
     if word.form == "multiple":
-        if lower[start:end] in lexicon().multiples:
+        if lower[start:end] in _LEX.multiples:
             following = doc.next_token(end)
             if following is None or strip_punctuation(following[0]).lower() \
                     not in _WORD_MULTIPLE_FOLLOWERS:
@@ -171,7 +178,7 @@ def _read_words(doc: Document, start: int, end: int, word: WordNumber | None) ->
         return quantity
     if word.form == "fraction":
         return _read_fraction(doc, start, end, word, article)
-    if word.has_scale and lower[start:end].split()[0] in lexicon().word_scales:
+    if word.has_scale and lower[start:end].split()[0] in _LEX.word_scales:
         if not article:
             return None  # "million" alone, "hundreds of"
         start -= article
@@ -197,9 +204,9 @@ def _read_words(doc: Document, start: int, end: int, word: WordNumber | None) ->
 
 def _unit_follows(doc: Document, end: int) -> bool:
     """Cheap test before reading "two megabits a second" or "five per cent" in full."""
-    pats = patterns()
-    return bool(pats.unit.match(doc.view, end) or doc.view.startswith(" times", end)
-                or pats.scale.match(doc.view, end))
+    view = doc.view
+    return bool(_PATS.unit.match(view, end) or view.startswith(" times", end)
+                or _PATS.scale.match(view, end))
 
 
 def _read_fraction(doc: Document, start: int, end: int, word: WordNumber,
@@ -210,11 +217,11 @@ def _read_fraction(doc: Document, start: int, end: int, word: WordNumber,
     if previous is not None and previous[0].lower() in _FRACTION_BLOCKERS and not article:
         return None
     half = lower[start:end] == "half"
-    if not article and not half and lower[start:end].split("-")[0].split()[0] not in lexicon().ones:
+    if not article and not half and lower[start:end].split("-")[0].split()[0] not in _LEX.ones:
         return None
-    scale = re.compile(r" a (million|billion|trillion|thousand|dozen)\b").match(lower, end)
+    scale = _HALF_A.match(lower, end)
     if half and scale is not None:  # "half a million"
-        value = 0.5 * lexicon().word_scales.get(scale.group(1), 12)
+        value = 0.5 * _LEX.word_scales.get(scale.group(1), 12)
         quantity = read(doc, start - article, start, value, word)
         quantity.num_end = quantity.end = quantity.consumed = scale.end()
         quantity.scale_token = scale.group(1)
@@ -248,7 +255,7 @@ def _accept_bare(doc: Document, q: Quantity) -> bool:
 
 
 def _counted_noun(word: str) -> bool:
-    lex = lexicon()
+    lex = _LEX
     lower = word.lower()
     if lower in lex.noun_stop or lower in lex.months or lower in lex.times:
         return False
@@ -258,13 +265,14 @@ def _counted_noun(word: str) -> bool:
 def _describe(doc: Document, sentences: Sentences, quantities: list[Quantity]) -> list[Figure]:
     source, view = doc.source, doc.view
     count = len(quantities)
-    bounds = [sentences.bounds(q.start) for q in quantities]
+    bounds_of = sentences.bounds
+    bounds = [bounds_of(q.start) for q in quantities]
     nouns: list[tuple[str | None, bool]] = []
     pers: list[str | None] = []
-    for index, q in enumerate(quantities):
-        next_start = quantities[index + 1].start if index + 1 < count else len(source)
-        noun, strong, per = describe(doc, q.start, q.end, q.kind or "count", bounds[index],
-                                     next_start)
+    next_starts = [q.start for q in quantities[1:]]
+    next_starts.append(len(source))
+    for q, sentence, next_start in zip(quantities, bounds, next_starts, strict=True):
+        noun, strong, per = describe(doc, q.start, q.end, q.kind or "count", sentence, next_start)
         nouns.append((noun, strong))
         pers.append(q.per or per)
     if count > 1:
@@ -272,19 +280,19 @@ def _describe(doc: Document, sentences: Sentences, quantities: list[Quantity]) -
         _chain_periods(doc, quantities, pers)
     texts: dict[tuple[int, int], str] = {}
     figures = []
-    for index, q in enumerate(quantities):
+    append = figures.append
+    for q, (s_start, s_end), (noun, _), per in zip(quantities, bounds, nouns, pers, strict=True):
         start, end = q.start, q.end
         if view[start] in _TRIM or view[end - 1] in _TRIM:
             start, end = _trim(source, view, start, end)
         value = q.value
-        s_start, s_end = bounds[index]
-        key = (s_start, max(s_end, q.end))
+        key = (s_start, s_end if s_end > q.end else q.end)
         sentence = texts.get(key)
         if sentence is None:
             sentence = texts[key] = " ".join(view[key[0]:key[1]].split())
-        figures.append(Figure(  # positional: text, start, end, value, kind, unit, noun, per, …
+        append(Figure(  # positional: text, start, end, value, kind, unit, noun, per, sentence
             source[start:end], start, end, value if value.is_integer() else _round(value),
-            q.kind or "count", q.unit, nouns[index][0], pers[index], sentence,
+            q.kind or "count", q.unit, noun, per, sentence,
         ))
     return figures
 
@@ -294,7 +302,7 @@ def _chainable(doc: Document, start: int, end: int) -> bool:
     conversion ("($141m)", "to", "from October's", "in 2003 to")?"""
     if end - start > 60:
         return False
-    lex = lexicon()
+    lex = _LEX
     chain = lex.grammar["chain"]
     for token in doc.view[start:end].replace("(", " ").replace(")", " ").split():
         word = token.strip(",;:-–")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 # Cheap tests first: plain prose (most of what feeds carry) skips every pass.
 _TRIGGER_CHARS = "*_[]`<|#>\\~@\x1b"
@@ -35,10 +36,15 @@ _EMAIL_LOCAL = re.compile(r"[\w.+-]+$")
 _ESCAPES = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)?")
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
 _ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|>~$])")
-_EMPHASIS = re.compile(r"[*_~]+")
+# (A leading single item rather than "[*_~]+" lets the engine skip to candidates.)
+_EMPHASIS = re.compile(r"[*_~][*_~]*+")
+# Quote, heading and list markers and horizontal rules, each at a line start.
+# Matched after the line's "\n" (the text gets one in front) rather than
+# at "^": the regex engine then jumps from line break to line break instead
+# of trying the pattern at every character. Every match lies within a line.
 _LINE_MARKERS = re.compile(
-    r"^(?:[ \t]*>)+[ \t]?|^[ \t]*#{1,6}(?=[ \t])|^[ \t]*(?:[-*+]|\d{1,9}[.)])(?=[ \t])"
-    r"|^[ \t]*(?:[-*_][ \t]*){3,}$",
+    r"\n(?:(?:[ \t]*>)+[ \t]?|[ \t]*#{1,6}(?=[ \t])|[ \t]*(?:[-*+]|\d{1,9}[.)])(?=[ \t])"
+    r"|[ \t]*(?:[-*_][ \t]*){3,}$)",
     re.M,
 )
 _TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*(?::?-{2,}:?[ \t]*)?$", re.M)
@@ -82,26 +88,34 @@ def _blank_emails(view: str) -> str:
     return "".join(parts)
 
 
+def _blank_after_newline(match: re.Match[str]) -> str:
+    return "\n" + " " * (match.end() - match.start() - 1)
+
+
+def _blank_line_markers(view: str) -> str:
+    return _LINE_MARKERS.sub(_blank_after_newline, "\n" + view)[1:]
+
+
 def _link(match: re.Match[str]) -> str:
     # Keep the link's text where it stands; blank the brackets and the target.
     return " " + match.group(1) + " " * (len(match.group(2)) + 1)
 
 
-_PASSES: tuple[tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (("\x1b",), _ESCAPES, _blank),
-    (("```", "~~~"), _FENCED, _blank_keep_newlines),
-    (("`",), _INLINE_CODE, _blank),
-    (("[image:",), _IMAGE_ALT, _blank),
-    (("![",), _IMAGE, _blank),
-    (("]:",), _LINK_DEF, _blank),
-    (("[",), _CITATION, _blank),
-    (("](", "]["), _LINK, _link),
-    (("://", "www."), _URL, _blank),
-    (("<",), _TAG, _blank),
-    (("\\",), _ESCAPE, _blank),
-    (("*", "_", "~~"), _EMPHASIS, _emphasis),
-    (("#", ">", "-", "+", "*", ". ", ") "), _LINE_MARKERS, _blank),
-    (("|",), _TABLE_RULE, _blank),
+_PASSES: tuple[tuple[tuple[str, ...], Callable[[str], str]], ...] = (
+    (("\x1b",), partial(_ESCAPES.sub, _blank)),
+    (("```", "~~~"), partial(_FENCED.sub, _blank_keep_newlines)),
+    (("`",), partial(_INLINE_CODE.sub, _blank)),
+    (("[image:",), partial(_IMAGE_ALT.sub, _blank)),
+    (("![",), partial(_IMAGE.sub, _blank)),
+    (("]:",), partial(_LINK_DEF.sub, _blank)),
+    (("[",), partial(_CITATION.sub, _blank)),
+    (("](", "]["), partial(_LINK.sub, _link)),
+    (("://", "www."), partial(_URL.sub, _blank)),
+    (("<",), partial(_TAG.sub, _blank)),
+    (("\\",), partial(_ESCAPE.sub, _blank)),
+    (("*", "_", "~~"), partial(_EMPHASIS.sub, _emphasis)),
+    (("#", ">", "-", "+", "*", ". ", ") "), _blank_line_markers),
+    (("|",), partial(_TABLE_RULE.sub, _blank)),
 )
 
 
@@ -116,10 +130,9 @@ def mask_markdown(text: str) -> str:
             and not (text[:1] in "-+" or text[:1].isdigit()):
         return text
     view = text
-    for triggers, pattern, replace in _PASSES:
-        if triggers and not any(trigger in view for trigger in triggers):
-            continue
-        view = pattern.sub(replace, view)
+    for triggers, blank in _PASSES:
+        if any(trigger in view for trigger in triggers):
+            view = blank(view)
     if "@" in view:
         view = _blank_emails(view)
     if "|" in view:

@@ -21,6 +21,8 @@ these rules consult are in ``data/`` (grammar.toml, verbs.txt, noun_stop.txt…)
 
 from __future__ import annotations
 
+import re
+
 from .document import Document
 from .subjects import MoreContext, linked_by_of, noun_on_left
 from .words import (
@@ -43,6 +45,11 @@ from .words import (
     phrase,
     right_run,
 )
+
+_tokens = TOKEN.findall
+# A token can be a period adjective only where the text holds one: one
+# search spares tokenising the left window for nearly every figure.
+_PERIOD_ADJECTIVE_IN = re.compile("|".join(map(re.escape, sorted(PERIOD_ADJECTIVES))))
 
 
 def _skip_determiners(tokens: list[Token]) -> int:
@@ -86,10 +93,12 @@ def _right(tokens: list[Token], kind: str) -> tuple[str | None, bool]:
     if run and run[-1].lower() not in LEX.figure_frames:
         return phrase(run), True
     first = tokens[0].lower()
-    words = [t.lower() for t in tokens[:4]]
-    if words[:3] in (["or", "more", "of"], ["or", "less", "of"]):
+    # "or more of", "worth of": the second and third words are lower-cased
+    # only when the first one asks for them.
+    if first == "or" and len(tokens) > 2 and tokens[1].lower() in ("more", "less") \
+            and tokens[2].lower() == "of":
         tokens, first = tokens[2:], "of"
-    if first == "of" or words[:2] == ["worth", "of"]:
+    if first == "of" or (first == "worth" and len(tokens) > 1 and tokens[1].lower() == "of"):
         noun = _noun_after(tokens[1 if first == "of" else 2:])
         if noun:
             return noun, True
@@ -114,49 +123,61 @@ def describe(doc: Document, start: int, end: int, kind: str, sentence: tuple[int
     (found on the right), and its rate's period; the two share tokens."""
     view = doc.view
     s_start, s_end = sentence
-    right_tokens = TOKEN.findall(view, end, min(s_end, end + WINDOW))
+    right_tokens = _tokens(view, end, s_end if s_end < end + WINDOW else end + WINDOW)
     noun, strong = _right(right_tokens, kind)
-    left_tokens: list[str] | None = None
     if not (strong or (kind == "count" and noun)):
-        lo = max(s_start, start - SHORT_LEFT)
-        left_tokens = TOKEN.findall(view, lo, start)
+        lo = start - SHORT_LEFT if start - SHORT_LEFT > s_start else s_start
+        left_tokens = _tokens(view, lo, start)
         if not noun or linked_by_of(left_tokens):
             enclosed = bool(right_tokens) and right_tokens[0] == ","
             try:
                 left = noun_on_left(left_tokens, kind, enclosed, lo > s_start)
             except MoreContext:
-                left = noun_on_left(TOKEN.findall(view, max(s_start, start - LEFT_WINDOW), start),
-                             kind, enclosed, False)
+                left = noun_on_left(_tokens(view, max(s_start, start - LEFT_WINDOW), start),
+                                    kind, enclosed, False)
             noun = left or noun
         strong = False
-    return noun, strong, _period(doc, start, end, s_start, min(s_end, next_start), right_tokens)
-
-
-def _period(doc: Document, start: int, end: int, s_start: int, right_end: int,
-            right_tokens: list[str]) -> str | None:
-    """A rate's period: "a day", "per month", "daily downloads", "annual savings of $5m"."""
+    # The period: on the right ("a day", "per month", "daily downloads") when
+    # a period word is among the right tokens, else on the left ("annual
+    # savings of $5m") when the window there holds a period adjective.
     lower = doc.lower
     if not PERIOD_TOKENS.isdisjoint(right_tokens):
-        right = lower[end:min(right_end, end + 70)]
-        for match in PERIOD_RIGHT.finditer(right):
-            if match.group(1):
-                return PERIOD_NOUNS[match.group(1)]
-            if match.group(2):
-                return PERIOD_NOUNS[match.group(2)]
-            if match.group(4) and match.group(5) not in LEX.period_not_after:
-                return PERIOD_NOUNS[match.group(4)]
-            if match.group(6):
-                return PERIOD_ADJECTIVES[match.group(6)]
-        for token in right.split()[:2]:
-            period = PERIOD_ADJECTIVES.get(token.strip(".,;:()\"'"))
-            if period:
-                return period  # "88 million daily downloads", "5% annual increase"
-    left_start = max(s_start, start - 60)
-    if lower.find("annu", left_start, start) >= 0 or lower.find("ly ", left_start, start) >= 0:
-        for token in reversed(TOKEN.findall(lower, left_start, start)[-4:]):
-            if token in BOUNDARY_PUNCTUATION and token not in DASHES:
-                break
-            period = PERIOD_ADJECTIVES.get(token)
-            if period:
-                return period  # "annual savings of more than $375m"
+        period = _period_right(lower, end, s_end if s_end < next_start else next_start)
+        if period:
+            return noun, strong, period
+    left_start = start - 60 if start - 60 > s_start else s_start
+    if (lower.find("annu", left_start, start) >= 0 or lower.find("ly ", left_start, start) >= 0) \
+            and _PERIOD_ADJECTIVE_IN.search(lower, left_start, start):
+        return noun, strong, _period_left(lower, left_start, start)
+    return noun, strong, None
+
+
+def _period_right(lower: str, end: int, right_end: int) -> str | None:
+    """"100,000 a day", "6% per year", "88 million daily downloads"."""
+    right = lower[end:min(right_end, end + 70)]
+    for match in PERIOD_RIGHT.finditer(right):
+        if match.group(1):
+            return PERIOD_NOUNS[match.group(1)]
+        if match.group(2):
+            return PERIOD_NOUNS[match.group(2)]
+        if match.group(4) and match.group(5) not in LEX.period_not_after:
+            return PERIOD_NOUNS[match.group(4)]
+        if match.group(6):
+            return PERIOD_ADJECTIVES[match.group(6)]
+    for token in right.split()[:2]:
+        period = PERIOD_ADJECTIVES.get(token.strip(".,;:()\"'"))
+        if period:
+            return period  # "88 million daily downloads", "5% annual increase"
+    return None
+
+
+def _period_left(lower: str, left_start: int, start: int) -> str | None:
+    """"annual savings of more than $375m": a period adjective among the last
+    four tokens before the figure, within its clause."""
+    for token in reversed(_tokens(lower, left_start, start)[-4:]):
+        if token in BOUNDARY_PUNCTUATION and token not in DASHES:
+            break
+        period = PERIOD_ADJECTIVES.get(token)
+        if period:
+            return period
     return None

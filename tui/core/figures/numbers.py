@@ -43,11 +43,27 @@ def parse_digits(text: str) -> float | None:
         return None
 
 
+_PARSED: dict[str, WordNumber | None] = {}
+
+
 def parse_words(text: str) -> WordNumber | None:
     """Parse a lower-case run of number words matched by the word scanner.
 
     Returns ``None`` when the run does not form one number ("one two").
+    Memoised: the same few runs ("one", "two", "a million") come back in
+    every article, and a :class:`WordNumber` is immutable, so one can be shared.
     """
+    known = _PARSED.get(text, _PARSED)
+    if known is not _PARSED:
+        return known  # type: ignore[return-value]
+    parsed = _parse_words(text)
+    if len(_PARSED) > 10_000:
+        _PARSED.clear()
+    _PARSED[text] = parsed
+    return parsed
+
+
+def _parse_words(text: str) -> WordNumber | None:
     lex = lexicon()
     words = [w for w in _SPLIT.split(text) if w and w != "and"]
     if not words:

@@ -46,7 +46,7 @@ def _alternation(items: Iterable[str], *, reverse: bool = False) -> str:
     return build(root)
 
 
-def _word_trie(words: Iterable[str]) -> str:
+def word_trie(words: Iterable[str]) -> str:
     """An alternation grouped by first letter, which the regex engine tries
     much faster than a flat list of 40 words at every position."""
     groups: dict[str, list[str]] = {}
@@ -84,7 +84,7 @@ def patterns() -> Patterns:
         *lex.ones, *lex.tens, *lex.word_scales, *lex.multiples,
         *lex.fractions, *(f + "s" for f in lex.fractions if f != "half"), "halves",
     ]
-    trie = _word_trie(number_words)
+    trie = word_trie(number_words)
     word_item = trie + "(?:fold)?"
     scale_words = _alternation(lex.scale_words)
     unit_words = _alternation(lex.unit_words)

@@ -11,6 +11,7 @@ qualifier ("more than"). It decides the kind from what it finds and returns a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .document import Document, strip_punctuation
 from .lexicon import UnitInfo, lexicon
@@ -26,6 +27,48 @@ _RATE_SUFFIX = {"second": "s", "sec": "s", "s": "s", "hour": "h", "hr": "h", "h"
 _TIME_PER = {"month": "month", "mo": "month", "year": "year", "yr": "year", "day": "day",
              "week": "week", "hour": None, "hr": None}
 
+
+# Bound once: these run for every candidate number.
+_LEX = lexicon()
+_PATS = patterns()
+_SCALE = _PATS.scale.match
+_UNIT = _PATS.unit.match
+_MONEY_PER = _PATS.money_per.match
+_CURRENCY_PREFIX_REV = _PATS.currency_prefix_rev.match
+_QUALIFIER_REV = _PATS.qualifier_rev.match
+_FACTOR_REV = _PATS.factor_rev.match
+_SCALE_WORDS = _LEX.scale_words
+_SCALE_ATTACHED = _LEX.scale_attached
+_SCALE_MONEY_ONLY = _LEX.scale_money_only
+_UNIT_SYMBOLS = _LEX.unit_symbols
+_UNIT_ATTACHED = _LEX.unit_attached
+_UNIT_WORDS = _LEX.unit_words
+_CURRENCY_PREFIX = _LEX.currency_prefix
+_CURRENCY_CODES = _LEX.currency_codes
+
+
+
+def _ascii_starts(case_sensitive: Iterable[str], ignoring_case: Iterable[str] = ()) -> frozenset[str]:
+    """The ASCII characters a match of these items can begin with (items of
+    *ignoring_case* are matched under ``(?i)``). Used to skip a regex call
+    when the next character is ASCII and not among them; a non-ASCII next
+    character always gets the regex, so Unicode case folding is never guessed at."""
+    starts = {item[0] for item in case_sensitive if item}
+    for item in ignoring_case:
+        if not item[0].isascii():
+            raise ValueError(f"no cheap test for {item!r}")
+        starts |= {item[0].lower(), item[0].upper()}
+    return frozenset(c for c in starts if c.isascii())
+
+
+# What can follow a number for the scale and unit patterns to match at all
+# (SPACE, "-" and the first characters of their alternatives); and, after a
+# space, what the next character must be for a scale word.
+_SCALE_STARTS = _ascii_starts((" ", "-", *_SCALE_ATTACHED, *_SCALE_MONEY_ONLY), _SCALE_WORDS)
+_SCALE_WORD_STARTS = _ascii_starts((), _SCALE_WORDS)
+_UNIT_STARTS = _ascii_starts((" ", "-", *_UNIT_SYMBOLS, *_UNIT_ATTACHED), _UNIT_WORDS)
+if any(item[:1].isspace() for item in (*_SCALE_ATTACHED, *_SCALE_MONEY_ONLY)):
+    raise ValueError("a scale written after a space must be a scale word")
 
 # Characters that can begin a scale, unit or currency word after a space.
 _SUFFIX_STARTS = frozenset(
@@ -47,10 +90,16 @@ _NO_SUFFIX = frozenset(",.;:)!?\n']")
 class Quantity:
     """A number expression as read, before it is judged.
 
-    A plain class rather than a dataclass: thousands are made per article,
-    and only the fields given here are set per instance; the rest read the
-    class defaults until a rule sets them.
+    A plain class with ``__slots__`` rather than a dataclass: thousands are
+    made per article and the rules read their fields dozens of times, and
+    slot reads are the cheapest attribute access there is.
     """
+
+    __slots__ = (
+        "after", "before", "consumed", "currency_prefix", "end", "inherits", "kind", "num_end",
+        "num_start", "per", "qualified", "ranged", "raw", "scale", "scale_token", "start", "unit",
+        "value", "word",
+    )
 
     start: int
     end: int
@@ -60,17 +109,17 @@ class Quantity:
     raw: str
     word: WordNumber | None
     consumed: int  # where scanning resumes, even if this is rejected
-    kind: str | None = None  # None: a bare number, a count if it passes the rules
-    unit: str | None = None
-    scale: float = 1.0
-    scale_token: str = ""
-    currency_prefix: str = ""
-    qualified: bool = False
-    ranged: bool = False
-    per: str | None = None
-    inherits: bool = False  # took its unit from the other end of a range ("5 to 10%")
-    before: tuple[str, int] | bool | None = False  # the token before the span (False: not looked)
-    after: tuple[str, int] | bool | None = False  # the token after the span
+    kind: str | None  # None: a bare number, a count if it passes the rules
+    unit: str | None
+    scale: float
+    scale_token: str
+    currency_prefix: str
+    qualified: bool
+    ranged: bool
+    per: str | None
+    inherits: bool  # took its unit from the other end of a range ("5 to 10%")
+    before: tuple[str, int] | bool | None  # the token before the span (False: not looked)
+    after: tuple[str, int] | bool | None  # the token after the span
 
     def __init__(self, start: int, end: int, value: float, raw: str,
                  word: WordNumber | None = None) -> None:
@@ -79,6 +128,10 @@ class Quantity:
         self.value = value
         self.raw = raw
         self.word = word
+        self.kind = self.unit = self.per = None
+        self.scale = 1.0
+        self.scale_token = self.currency_prefix = ""
+        self.qualified = self.ranged = self.inherits = self.before = self.after = False
 
     @property
     def has_decimal(self) -> bool:
@@ -119,10 +172,11 @@ def number_at(doc: Document, start: int, *, words: bool) -> tuple[int, float, Wo
 
 
 def read(doc: Document, start: int, end: int, value: float,
-         word: WordNumber | None) -> Quantity:
-    """Read the expression whose number spans ``[start, end)``."""
-    quantity = Quantity(start, end, value, doc.view[start:end], word)
+         word: WordNumber | None, raw: str | None = None) -> Quantity:
+    """Read the expression whose number spans ``[start, end)`` (*raw*, when
+    the caller has it, is ``doc.view[start:end]``)."""
     view = doc.view
+    quantity = Quantity(start, end, value, view[start:end] if raw is None else raw, word)
     if start and (view[start - 1] in _PREFIX_ENDS or (view[start - 1] == " " and start > 1
                   and view[start - 2] in _PREFIX_ENDS)):
         _read_currency_prefix(doc, quantity)
@@ -133,38 +187,45 @@ def read(doc: Document, start: int, end: int, value: float,
     ):
         _read_range(doc, quantity)
     _read_qualifier(doc, quantity)
-    quantity.consumed = max(quantity.consumed, quantity.end)
+    if quantity.end > quantity.consumed:
+        quantity.consumed = quantity.end
     return quantity
 
 
 def _read_suffix(doc: Document, q: Quantity, pos: int) -> None:
     """Scale, then unit (or currency name), then a rate; sets kind and unit."""
-    lex = lexicon()
-    pats = patterns()
     view = doc.view
     following = view[pos:pos + 1]
-    if not q.currency_prefix and (following in _NO_SUFFIX or (
+    prefix = q.currency_prefix
+    if not prefix and (following in _NO_SUFFIX or (
             following == " " and view[pos + 1:pos + 2] not in _SUFFIX_STARTS)):
         return  # "2004," "(12)" "12 jobs": no scale, unit or rate can follow
-    scale = pats.scale.match(view, pos)
+    if (following < "\x80" and following not in _SCALE_STARTS) or (
+            following == " " and (after := view[pos + 1:pos + 2]) < "\x80"
+            and after not in _SCALE_WORD_STARTS):
+        scale = None  # "17%", "17 people": no scale can start here
+    else:
+        scale = _SCALE(view, pos)
     if scale is not None:
-        token = scale.group("word") or scale.group("attached") or scale.group("money")
-        if scale.group("money") and not q.currency_prefix:
+        group = scale.lastgroup  # "word", "attached" or "money": one alternative matched
+        token = scale.group(group)
+        if group == "money" and not prefix:
             scale = None  # "4K", "5B": a name, not an amount
-        elif token == "m" and not q.currency_prefix and _metres_not_millions(doc, q, scale.end()):
+        elif token == "m" and not prefix and _metres_not_millions(doc, q, scale.end()):
             q.kind, q.unit, q.end = "measure", "m", scale.end()
             _read_rate(doc, q)
             return
         else:
             q.scale_token = token
-            q.scale = (lex.scale_words.get(token.lower()) or lex.scale_attached.get(token)
-                       or lex.scale_money_only[token])
+            q.scale = (_SCALE_WORDS.get(token.lower()) or _SCALE_ATTACHED.get(token)
+                       or _SCALE_MONEY_ONLY[token])
             pos = q.end = scale.end()
-    unit = pats.unit.match(view, pos)
+    following = view[pos:pos + 1]
+    unit = None if following < "\x80" and following not in _UNIT_STARTS else _UNIT(view, pos)
     info = _unit_info(unit) if unit is not None else None
-    if info is not None and unit is not None and _unit_fits(doc, q, info, unit):
-        q.end = unit.end()
-        if q.currency_prefix:
+    if info is not None and _unit_fits(q, info, unit):  # type: ignore[arg-type]
+        q.end = unit.end()  # type: ignore[union-attr]
+        if prefix:
             pass  # "$5 dollars": the sign already said it
         elif info.kind == "money":
             q.kind, q.unit = "money", info.canon
@@ -173,13 +234,14 @@ def _read_suffix(doc: Document, q: Quantity, pos: int) -> None:
             q.kind, q.unit = info.kind, info.canon
             if info.length or info.bits:
                 _read_rate(doc, q, info)
-    elif q.currency_prefix:
+    elif prefix:
         pass
-    elif q.kind is None and _TIMES.match(view, q.end) and _comparative_after(doc, q.end + 6):
+    elif q.kind is None and view.startswith(" times", q.end) and _TIMES.match(view, q.end) \
+            and _comparative_after(doc, q.end + 6):
         q.kind, q.unit, q.end = "multiple", "x", q.end + 6
-    if q.currency_prefix:
+    if prefix:
         q.kind = "money"
-        per = pats.money_per.match(view, q.end)
+        per = _MONEY_PER(view, q.end) if view[q.end:q.end + 1] in ("/", "-") else None
         if per is not None:
             q.end = per.end()
             q.per = _TIME_PER.get(per.group("u"))
@@ -187,23 +249,25 @@ def _read_suffix(doc: Document, q: Quantity, pos: int) -> None:
 
 
 def _unit_info(match: re.Match[str]) -> UnitInfo | None:
-    lex = lexicon()
-    if match.group("symbol"):
-        return lex.unit_symbols.get(match.group("symbol"))
-    if match.group("attached"):
-        return lex.unit_attached.get(match.group("attached"))
+    group = match.lastgroup  # "symbol", "attached" or "word": one alternative matched
+    if group == "symbol":
+        return _UNIT_SYMBOLS.get(match.group("symbol"))
+    if group == "attached":
+        return _UNIT_ATTACHED.get(match.group("attached"))
     word = " ".join(match.group("word").lower().split())
-    return lex.unit_words.get(word)
+    return _UNIT_WORDS.get(word)
 
 
-def _unit_fits(doc: Document, q: Quantity, info: UnitInfo, match: re.Match[str]) -> bool:
+def _unit_fits(q: Quantity, info: UnitInfo, match: re.Match[str]) -> bool:
     """Units whose letters also mean something else need a second look."""
-    token = match.group("attached") or ""
     if info.needs_scale:  # "5 pounds" (a weight?), "3-1 won" (a verb)
         return bool(q.scale_token) or q.value >= 1000
+    if match.lastgroup != "attached":
+        return not (info.canon == "x" and q.word is not None)
+    token = match.group("attached")
     if info.kind == "money" and token == "p":  # "590p", but never "1080p"
         return (not q.scale_token and q.value < 1000 and "." not in q.raw
-                and int(q.value) not in lexicon().pence_values_excluded)
+                and int(q.value) not in _LEX.pence_values_excluded)
     if token == '"':  # 6.1" screens, not a closing quote after "number 5"
         return q.has_decimal
     return not (info.canon == "x" and q.word is not None)
@@ -257,14 +321,13 @@ def _comparative_after(doc: Document, pos: int) -> bool:
 def _read_currency_prefix(doc: Document, q: Quantity) -> None:
     if q.word is not None or q.start == 0 or doc.view[q.start - 1].isdigit():
         return
-    lo = max(0, q.start - 8)
-    window = doc.view[lo:q.start][::-1]
-    match = patterns().currency_prefix_rev.match(window)
+    start = q.start
+    window = doc.view[start - 8 if start > 8 else 0:start][::-1]
+    match = _CURRENCY_PREFIX_REV(window)
     if match is None:
         return
     token = match.group().strip()[::-1]
-    lex = lexicon()
-    code = lex.currency_prefix.get(token) or lex.currency_codes.get(token)
+    code = _CURRENCY_PREFIX.get(token) or _CURRENCY_CODES.get(token)
     if code is None:
         return
     if token in ("¥", "￥") and _mentions_china(doc, q.start):
@@ -326,21 +389,20 @@ def _read_qualifier(doc: Document, q: Quantity) -> None:
     if start < 3 or lower[start - 1] != " ":
         return
     # Cheap test first: the word before must be the last word of a qualifier.
-    word_start = lower.rfind(" ", max(0, start - 16), start - 1) + 1
+    word_start = lower.rfind(" ", start - 16 if start > 16 else 0, start - 1) + 1
     if lower[word_start:start - 1] not in _QUALIFIER_ENDINGS:
         return
-    pats = patterns()
-    window = lower[max(0, start - 40):start][::-1]
-    match = pats.qualifier_rev.match(window)
+    window = lower[start - 40 if start > 40 else 0:start][::-1]
+    match = _QUALIFIER_REV(window)
     if match is not None:
         q.qualified = True
         q.start -= match.end()
         return
-    factor = pats.factor_rev.match(window) if q.kind is None and not q.scale_token else None
+    factor = _FACTOR_REV(window) if q.kind is None and not q.scale_token else None
     if factor is not None:
         q.kind, q.unit = "multiple", "x"
         q.start -= factor.end()
-        match = pats.qualifier_rev.match(doc.lower[max(0, q.start - 40):q.start][::-1])
+        match = _QUALIFIER_REV(doc.lower[max(0, q.start - 40):q.start][::-1])
         if match is not None:
             q.qualified = True
             q.start -= match.end()

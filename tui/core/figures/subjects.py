@@ -58,29 +58,64 @@ class MoreContext(Exception):
     """Raised when a short left window ran out before the rule could decide."""
 
 
+# How the walk leftwards from a figure treats a token (see noun_on_left).
+_STOP, _SKIP, _SKIP_LINK, _PAREN = range(4)
+_BE = frozenset(("is", "are", "was", "were", "be", "been"))
+_QUALIFIERS = frozenset(LEX.qualifiers)
+
+# What the left-hand rules ask of a token, answered once per distinct token
+# (the same few hundred words come back in every article; asking again costs
+# a lower() and several calls per token per figure): (lower, step,
+# auxiliary, verb-list word, adverb, participle-like, clause punctuation,
+# subordinator, adverbial).
+_Facts = tuple[str, int, bool, bool, bool, bool, bool, bool, bool]
+_FACTS: dict[str, _Facts] = {}
+
+
+def _facts(token: Token) -> _Facts:
+    facts = _FACTS.get(token)
+    if facts is None:
+        lower = token.lower()
+        if is_figure_token(token, lower) or is_adverb(lower):
+            step = _SKIP
+        elif lower in PARTICLES or lower in LEX.figure_frames or lower in LEX.period_nouns \
+                or lower in DETERMINERS or lower in ADJECTIVES \
+                or (lower in LEX.months and token[0].isupper()):
+            step = _SKIP_LINK if lower in LINKING else _SKIP
+        elif token == "(":
+            step = _PAREN
+        else:
+            step = _STOP
+        facts = (lower, step, lower in AUXILIARIES, lower in VERBS, is_adverb(lower),
+                 looks_participle(lower), token in BOUNDARY_PUNCTUATION, lower in SUBORDINATORS,
+                 lower in ADVERBIALS)
+        if len(_FACTS) > 50_000:
+            _FACTS.clear()
+        _FACTS[token] = facts
+    return facts
+
+
 def noun_on_left(tokens: list[Token], kind: str, enclosed: bool, truncated: bool) -> str | None:
     """The phrase tied to the figure on its left, or the subject of its verb.
 
     *truncated* says that *tokens* is a short window that does not reach the
     sentence start; running off its start then raises :class:`MoreContext`."""
-    particles, linking = PARTICLES, LINKING
+    known = _FACTS
     j = len(tokens) - 1
     link = ""  # the particle nearest the word we stop at ("of" in "profit of £75m")
     while j >= 0:
         token = tokens[j]
-        lower = token.lower()
-        if is_figure_token(token, lower) or is_adverb(lower):
+        facts = known.get(token) or _facts(token)
+        step = facts[1]
+        if step == _SKIP:  # digits, "£", "bn"; "the", "annual"
             j -= 1
-        elif lower in particles or lower in LEX.figure_frames or lower in LEX.period_nouns \
-                or lower in DETERMINERS or lower in ADJECTIVES \
-                or (lower in LEX.months and token[0].isupper()):
-            if lower in linking:
-                link = lower
+        elif step == _SKIP_LINK:
+            link = facts[0]
             j -= 1
-        elif token == "(":
+        elif step == _PAREN:
             link = link or "("
             j -= 1
-        elif looks_participle(lower) and _after_article(tokens, j):
+        elif facts[5] and _after_article(tokens, j):
             j -= 1  # "a predicted £250m", "a seasonally adjusted 0.5%"
         else:
             break
@@ -143,22 +178,14 @@ def _after_article(tokens: list[Token], index: int) -> bool:
     return index >= 0 and tokens[index].lower() in ("a", "an", "the")
 
 
-def _is_verb_at(tokens: list[Token], index: int) -> bool:
-    """A verb-list word is a verb unless a determiner or preposition shows it
-    to be a noun ("the rate of *increase*")."""
-    lower = tokens[index].lower()
-    if lower not in VERBS:
-        return False
+def _verb_in_context(tokens: list[Token], index: int, lower: str) -> bool:
+    """Is the verb-list word *lower* at *index* a verb here? Not when a
+    determiner or preposition shows it to be a noun ("the rate of *increase*")."""
     before = tokens[index - 1] if index else ""
     if lower in AMBIGUOUS and is_content(before):
         return False  # "fuel *costs* rose"
-    return before.lower() not in DETERMINERS and before.lower() not in PREPOSITIONS
-
-
-def _is_participle(tokens: list[Token], index: int) -> bool:
-    """"were *overvalued* and could fall": a participle after a form of "be"."""
-    return (looks_participle(tokens[index].lower()) and index > 0
-            and tokens[index - 1].lower() in ("is", "are", "was", "were", "be", "been"))
+    before = before.lower()
+    return before not in DETERMINERS and before not in PREPOSITIONS
 
 
 def _region_subject(region: list[Token]) -> str | None:
@@ -168,9 +195,11 @@ def _region_subject(region: list[Token]) -> str | None:
     runs: list[list[str]] = []
     index = 0
     leading_preposition = False
-    while index < len(region):
+    known = _FACTS
+    count = len(region)
+    while index < count:
         token = region[index]
-        if not runs and not leading_preposition and token.lower() in ADVERBIALS:
+        if not runs and not leading_preposition and (known.get(token) or _facts(token))[8]:
             leading_preposition = True
         if is_content(token):
             run, stop = right_run(region[index:])
@@ -189,15 +218,24 @@ def _region_subject(region: list[Token]) -> str | None:
 def _subject(tokens: list[Token], verb: int, truncated: bool = False) -> str | None:
     """The subject of the clause that ends at the verb *verb*."""
     subordinators = SUBORDINATORS
+    known = _FACTS
     j = verb - 1
     for _ in range(4):
-        while j >= 0 and (tokens[j].lower() in AUXILIARIES
-                          or _is_verb_at(tokens, j) or is_adverb(tokens[j].lower())
-                          or _is_participle(tokens, j)):
+        # Back over the verb group: auxiliaries, verbs, adverbs, "were *overvalued*".
+        while j >= 0:
+            token = tokens[j]
+            facts = known.get(token) or _facts(token)
+            if not (facts[2] or (facts[3] and _verb_in_context(tokens, j, facts[0])) or facts[4]
+                    or (facts[5] and j > 0 and tokens[j - 1].lower() in _BE)):
+                break
             j -= 1
         end = j + 1
-        while j >= 0 and tokens[j] not in BOUNDARY_PUNCTUATION \
-                and tokens[j].lower() not in subordinators and not _is_verb_at(tokens, j):
+        # Back to the clause start: punctuation, a subordinator or another verb.
+        while j >= 0:
+            token = tokens[j]
+            facts = known.get(token) or _facts(token)
+            if facts[6] or facts[7] or (facts[3] and _verb_in_context(tokens, j, facts[0])):
+                break
             j -= 1
         if j < 0 and truncated:
             raise MoreContext
@@ -230,6 +268,6 @@ def _subject(tokens: list[Token], verb: int, truncated: bool = False) -> str | N
 def linked_by_of(tokens: list[Token]) -> bool:
     """"a loss of $304.7 million on revenue...": "of" on the left beats a weak right noun."""
     words = [t.lower() for t in tokens[-4:]]
-    while words and (words[-1] in LEX.qualifiers or words[-1] in ("a", "the", "than")):
+    while words and (words[-1] in _QUALIFIERS or words[-1] in ("a", "the", "than")):
         words.pop()
     return bool(words) and words[-1] == "of"

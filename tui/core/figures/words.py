@@ -16,8 +16,13 @@ from .lexicon import lexicon
 NOT_ADVERBS = frozenset(["supply", "family", "assembly", "monopoly", "anomaly", "butterfly", "italy", "rally", "ally"])
 BOUNDARY_PUNCTUATION = frozenset(",;:()\"“”—–-!?.")
 DASHES = frozenset("-–—")
+# A word (letters, inner "'&.-": "U.S.-based", "AT&T", "don't"), a number with
+# what sticks to it ("4.6bn", "5,000mAh", "10-15%"), or one other character.
+# Written with possessive quantifiers so that the engine never backtracks
+# into a word to look for its last letter.
 TOKEN = re.compile(
-    r"[A-Za-z][A-Za-z'&.\-]*[A-Za-z']|[A-Za-z]|[0-9](?:[0-9A-Za-z%/\-]|[.,](?=[0-9A-Za-z]))*"
+    r"[A-Za-z][A-Za-z']*+(?:[&.\-]++[A-Za-z']++)*+"
+    r"|[0-9](?:[0-9A-Za-z%/\-]++|[.,](?=[0-9A-Za-z]))*+"
     r"|[^\sA-Za-z0-9]"
 )
 FIGURE_SYMBOLS = frozenset("$£€¥₹%)")
@@ -47,7 +52,7 @@ PERIOD_TOKENS = frozenset(
     form for word in (*PERIOD_NOUNS, *PERIOD_ADJECTIVES) for form in (word, word.capitalize())
 )
 _CONTENT_CACHE: dict[str, bool] = {}
-_TOKEN_INFO: dict[str, tuple[str, bool, bool, bool, bool, bool, bool, bool]] = {}
+_TOKEN_INFO: dict[str, tuple[str, bool, bool, bool, bool, bool, bool, bool, bool]] = {}
 
 Token = str
 
@@ -108,25 +113,41 @@ def phrase(run: list[str]) -> str | None:
     """The noun a run of content words names: its last one or two words."""
     if not run:
         return None
-    return " ".join(w.strip(".'") or w for w in run[-2:])
+    last = run[-1]
+    last = last.strip(".'") or last
+    if len(run) == 1:
+        return last
+    first = run[-2]
+    return (first.strip(".'") or first) + " " + last
 
 
-def token_info(token: str) -> tuple[str, bool, bool, bool, bool, bool, bool, bool]:
+_Info = tuple[str, bool, bool, bool, bool, bool, bool, bool, bool]
+
+
+def token_info(token: str) -> _Info:
     """What the right-hand noun run needs to know about a token, computed once
     per distinct token: (lower, skip at start, number-word such as "4K",
-    content word, plain verb, participle, plural, plural modifier)."""
+    content word, plain verb, participle, plural, plural modifier, ends a
+    run before it starts)."""
     info = _TOKEN_INFO.get(token)
     if info is None:
         lower = token.lower()
+        lead_skip = lower in PERIOD_ADJECTIVES or lower in FEWER
+        alnum_number = token[0].isdigit() and (token.isdigit() or token[-1].isalpha())
+        content = is_content(token)
+        plain_verb = lower in VERBS and lower not in AMBIGUOUS and lower not in CHANGE
         info = (
             lower,
-            lower in PERIOD_ADJECTIVES or lower in FEWER,
-            token[0].isdigit() and (token.isdigit() or token[-1].isalpha()),
-            is_content(token),
-            lower in VERBS and lower not in AMBIGUOUS and lower not in CHANGE,
+            lead_skip,
+            alnum_number,
+            content,
+            plain_verb,
             looks_participle(lower) and "-" not in lower,
             is_plural(token),
             lower in LEX.plural_modifiers,
+            # right_run's tests of a first token, answered in advance
+            not lead_skip and (plain_verb or not (
+                content or (alnum_number and not token.isdigit()))),
         )
         if len(_TOKEN_INFO) > 50_000:
             _TOKEN_INFO.clear()
@@ -137,12 +158,14 @@ def token_info(token: str) -> tuple[str, bool, bool, bool, bool, bool, bool, boo
 def right_run(tokens: list[Token]) -> tuple[list[str], int]:
     """Content words at the start of *tokens*, cut after a plural head
     ("new devices | activated") or at a function word; and where it stopped."""
+    if not tokens or (_TOKEN_INFO.get(tokens[0]) or token_info(tokens[0]))[8]:
+        return [], 0  # the usual case: "of", ",", "to", a verb
     run: list[str] = []
     index = 0
     count = min(len(tokens), 7)
     while index < count:
         token = tokens[index]
-        _, lead_skip, alnum_number, content, plain_verb, participle, plural, modifier = (
+        _, lead_skip, alnum_number, content, plain_verb, participle, plural, modifier, _ = (
             _TOKEN_INFO.get(token) or token_info(token))
         if not run:
             if lead_skip:
