@@ -1,0 +1,296 @@
+"""Metric history: a figure with a subject and a noun is an observation of
+a tracked metric ("HarmonyOS · users · 27M (2026-11-23)").
+
+Identity is subject key + noun key + kind: the subject is the nearest
+named subject in the figure's sentence, else the story's (its title's
+first name); the noun is folded by ``data/nouns.toml`` (plural/singular,
+case, listed synonyms). Observations are recorded at refresh time and keep
+everything their history line needs, so they outlive their stories
+(retention deletes old read stories; the observation's story id becomes
+NULL and the rest stays).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from tui.core.digest import storage
+from tui.core.digest.nouns import noun_key, noun_label
+from tui.core.digest.subjects import figure_subject, subject_key
+from tui.core.figures import format_value
+from tui.core.models import Figure
+from tui.core.store import Store
+from tui.core.store.rows import figure_from
+
+SPARK = "▁▂▃▄▅▆▇█"
+_UNTRACKED_KINDS = frozenset({"duration", "rank"})
+
+
+@dataclass(frozen=True, slots=True)
+class MetricId:
+    """Who and what a figure measures: ``key`` is what observations share."""
+
+    key: str
+    subject: str
+    subject_key: str
+    noun: str  # as shown: "users"
+    noun_key: str
+    kind: str
+
+
+def identify(figure: Figure, story_title: str) -> MetricId | None:
+    """The metric a figure is an observation of, or None when it lacks a
+    value, a countable noun or a subject."""
+    if figure.value is None or figure.kind in _UNTRACKED_KINDS or not figure.noun:
+        return None
+    named, rest = _leading_name(figure.noun)
+    key = noun_key(rest, figure.per)
+    if key is None:
+        return None
+    if named:
+        subject, subject_id = named, subject_key(named)
+    else:
+        found = figure_subject(figure, story_title)
+        if found is None:
+            return None
+        subject, subject_id = found.name, found.key
+    if not subject_id:
+        return None
+    kind = figure.kind if figure.kind != "measure" else f"measure:{(figure.unit or '').lower()}"
+    return MetricId(f"{subject_id}·{key}·{kind}", subject, subject_id, noun_label(key), key, kind)
+
+
+def _leading_name(noun: str) -> tuple[str | None, str]:
+    """Split a noun that starts with a name: "iPhone sales" → ("iPhone",
+    "sales"), "UK economy" → ("UK", "economy"), "users" → (None, "users")."""
+    words = noun.split()
+    taken = 0
+    while taken < len(words) - 1 and (
+        words[taken][:1].isupper() or any(char.isupper() for char in words[taken][1:])
+    ):
+        taken += 1
+    if not taken:
+        return None, noun
+    return " ".join(words[:taken]).removesuffix("'s").removesuffix("’s"), " ".join(words[taken:])
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One value of a metric, as one story stated it on its date."""
+
+    observed: datetime
+    value: float
+    text: str  # formatted: 27M
+    unit: str | None
+    story_id: int | None  # None once retention removed the story
+    feed: str
+    title: str
+    link: str | None
+    figure_text: str
+
+
+@dataclass(slots=True)
+class MetricSeries:
+    """A metric and every observation of it, oldest first."""
+
+    key: str
+    subject: str
+    noun: str
+    kind: str
+    observations: list[Observation] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """"HarmonyOS · users"."""
+        return f"{self.subject} · {self.noun}"
+
+    def sparkline(self, unit: str | None = None) -> str:
+        """:func:`sparkline` of the values in *unit* (the latest's by default)."""
+        if not self.observations:
+            return ""
+        unit = self.observations[-1].unit if unit is None else unit
+        return sparkline([o.value for o in self.observations if o.unit == unit])
+
+
+@dataclass(slots=True)
+class MetricHistory:
+    """The history of the metric a selected figure measures: every
+    observation (the selected one included, oldest first), those from
+    other stories, the change since the last earlier one, a sparkline."""
+
+    metric: MetricId
+    current: Observation
+    series: list[Observation]
+    earlier: list[Observation]
+    change: str | None
+    spark: str
+
+    @property
+    def label(self) -> str:
+        """"HarmonyOS · users · 27M (2026-11-23)"."""
+        day = self.current.observed.date().isoformat()
+        return f"{self.metric.subject} · {self.metric.noun} · {self.current.text} ({day})"
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """One block character per value, scaled between the series' lowest
+    (▁) and highest (█); a flat series is a flat line."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    if high == low:
+        return SPARK[3] * len(values)
+    top = len(SPARK) - 1
+    return "".join(SPARK[round((value - low) / (high - low) * top)] for value in values)
+
+
+def _when(moment: datetime, reference: datetime) -> str:
+    if abs((reference - moment).days) < 45:
+        return f"{moment.day} {moment:%B %Y}"
+    return f"{moment:%B %Y}"
+
+
+def change_text(current: Observation, previous: Observation, kind: str) -> str:
+    """"up from 10M in June 2024, +170%"; per cents change in points."""
+    when = _when(previous.observed, current.observed)
+    if current.value == previous.value:
+        return f"unchanged from {previous.text} in {when}"
+    direction = "up" if current.value > previous.value else "down"
+    if kind == "percent":
+        points = current.value - previous.value
+        delta = f"{points:+.1f}".rstrip("0").rstrip(".") + " pts"
+    elif previous.value == 0:
+        return f"{direction} from {previous.text} in {when}"
+    else:
+        ratio = (current.value - previous.value) / abs(previous.value) * 100
+        delta = f"{ratio:+.0f}%" if abs(ratio) >= 10 else f"{ratio:+.1f}%"
+    return f"{direction} from {previous.text} in {when}, {delta}"
+
+
+# ------------------------------------------------------------- recording
+
+
+def record_observations(conn: sqlite3.Connection, story_ids: Sequence[int]) -> int:
+    """Replace the observations of *story_ids* with those of their current
+    figures; returns how many were recorded."""
+    if not story_ids:
+        return 0
+    stories: dict[int, sqlite3.Row] = {}
+    for chunk in storage.chunks(list(story_ids)):
+        marks = storage.marks(len(chunk))
+        conn.execute(f"DELETE FROM metric_observations WHERE story_id IN ({marks})", chunk)
+        for row in conn.execute(
+            f"SELECT s.id, s.title, s.link, s.published, coalesce(f.title, f.feed_title, f.url) "
+            f"AS feed_name FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE s.id IN ({marks})",
+            chunk,
+        ):
+            stories[row["id"]] = row
+    values = []
+    seen: set[tuple[int, str, float]] = set()
+    for row in storage.figure_rows(conn, list(stories)):
+        story = stories[row["story_id"]]
+        figure = figure_from(row)
+        metric = identify(figure, story["title"])
+        if metric is None or (story["id"], metric.key, figure.value) in seen:
+            continue
+        seen.add((story["id"], metric.key, figure.value))
+        values.append(
+            (
+                metric.key, metric.subject, metric.subject_key, metric.noun, metric.kind,
+                figure.unit, figure.per, figure.value, story["published"], story["id"],
+                story["feed_name"], story["title"], story["link"], figure.text, figure.source,
+                figure.start,
+            )
+        )
+    conn.executemany(
+        """
+        INSERT INTO metric_observations (metric_key, subject, subject_key, noun, kind, unit, per,
+            value, observed, story_id, feed_name, story_title, story_link, figure_text,
+            figure_source, figure_start)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        values,
+    )
+    return len(values)
+
+
+def _observation(row: sqlite3.Row) -> Observation:
+    kind = row["kind"].split(":", 1)[0]
+    unit = row["unit"]
+    if kind == "measure" and not unit and ":" in row["kind"]:
+        unit = row["kind"].split(":", 1)[1] or None
+    shown = Figure(row["figure_text"], 0, 0, row["value"], kind, unit)
+    return Observation(
+        observed=datetime.fromtimestamp(row["observed"], UTC),
+        value=row["value"],
+        text=format_value(shown),
+        unit=row["unit"],
+        story_id=row["story_id"],
+        feed=row["feed_name"],
+        title=row["story_title"],
+        link=row["story_link"],
+        figure_text=row["figure_text"],
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def metric_history(store: Store, story_id: int, figure: Figure) -> MetricHistory | None:
+    """The history of the metric *figure* (a figure of story *story_id*)
+    measures, for the side panel; None when the figure is no metric. The
+    change compares with the latest earlier observation from another
+    story in the same unit."""
+    story = store.story(story_id)
+    if story is None:
+        return None
+    metric = identify(figure, story.title)
+    if metric is None:
+        return None
+    with store.db.reading() as conn:
+        rows = conn.execute(
+            "SELECT * FROM metric_observations WHERE metric_key = ? ORDER BY observed, id",
+            (metric.key,),
+        ).fetchall()
+    series = [_observation(row) for row in rows]
+    current = next(
+        (o for o in series if o.story_id == story_id and o.figure_text == figure.text), None
+    )
+    if current is None:
+        current = Observation(
+            story.published, figure.value or 0.0, format_value(figure), figure.unit, story_id,
+            story.feed_title or "", story.title, story.link, figure.text,
+        )
+        series = sorted([*series, current], key=lambda o: o.observed)
+    earlier = [o for o in series if o.story_id != story_id]
+    before = [
+        o for o in earlier if o.observed < current.observed and o.unit == current.unit
+    ]
+    change = change_text(current, before[-1], metric.kind) if before else None
+    spark = sparkline([o.value for o in series if o.unit == current.unit])
+    return MetricHistory(metric, current, series, earlier, change, spark)
+
+
+def metric_series(store: Store, subject: str | None = None) -> list[MetricSeries]:
+    """Every tracked metric (of *subject* only, when given, matched by its
+    key: "Apple Inc." finds "apple"), with its observations, most observed
+    first."""
+    where, params = "", ()
+    if subject:
+        where, params = "WHERE subject_key = ?", (subject_key(subject),)
+    with store.db.reading() as conn:
+        rows = conn.execute(
+            f"SELECT * FROM metric_observations {where} ORDER BY metric_key, observed, id", params
+        ).fetchall()
+    found: dict[str, MetricSeries] = {}
+    for row in rows:
+        series = found.get(row["metric_key"])
+        if series is None:
+            series = found[row["metric_key"]] = MetricSeries(
+                row["metric_key"], row["subject"], row["noun"], row["kind"].split(":", 1)[0]
+            )
+        series.observations.append(_observation(row))
+    return sorted(found.values(), key=lambda s: (-len(s.observations), s.key))

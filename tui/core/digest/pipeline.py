@@ -1,0 +1,106 @@
+"""The digest's write side: grouping and metric observations for stories
+as they are stored (the refresh hook), catching up stories stored without
+it, and read state shared by an entry's stories."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import datetime
+
+from tui.core.digest import storage
+from tui.core.digest.grouping import DEFAULT_WINDOW_HOURS, INDEX_DAYS, Grouper
+from tui.core.digest.metrics import record_observations
+from tui.core.store import Store
+from tui.core.store.rows import to_ts
+
+# Backfill works in slices so that a large old store never holds the write
+# lock for long (a refresh in another process can write between slices).
+_BACKFILL_SLICE = 2000
+_PRUNE_EVERY = 86400.0
+
+
+def _seconds(now: datetime | float | None) -> float:
+    if now is None:
+        return time.time()
+    if isinstance(now, datetime):
+        return to_ts(now) or time.time()
+    return float(now)
+
+
+def on_stories_stored(
+    store: Store,
+    story_ids: Iterable[int],
+    now: datetime | float | None = None,
+    *,
+    window_hours: float = DEFAULT_WINDOW_HOURS,
+) -> None:
+    """Group just-stored new or changed stories into entries and record
+    their figures' metric observations, in one write transaction.
+
+    The refresh calls this after each feed's upsert with the ids the
+    upsert returned (``result.new + result.updated``). Each story is
+    compared only with recent stories sharing a rare term or its link, so
+    the cost is a few indexed lookups per story, whatever the store's size.
+    A changed story whose words and link did not change keeps its entry.
+    """
+    ids = list(dict.fromkeys(story_ids))
+    if not ids:
+        return
+    moment = _seconds(now)
+    with store.db.transaction() as conn:
+        # Prune before grouping: old stories stored by this very call are
+        # indexed until the next day's prune, so they can meet each other.
+        last = storage.meta(conn, "pruned_at")
+        if last is None or moment - float(last) > _PRUNE_EVERY:
+            storage.prune_terms(conn, moment - (INDEX_DAYS + 1) * 86400)
+            storage.set_meta(conn, "pruned_at", repr(moment))
+        rows = storage.stories_to_group(conn, ids)
+        previous = storage.grouped_rows(conn, ids)
+        grouper = Grouper(conn, window_hours, moment)
+        for row in rows:
+            grouper.add(row, previous.get(row["id"]))
+        grouper.flush()
+        record_observations(conn, [row["id"] for row in rows])
+
+
+def ensure_grouped(
+    store: Store,
+    now: datetime | float | None = None,
+    *,
+    since: datetime | float | None = None,
+    window_hours: float = DEFAULT_WINDOW_HOURS,
+) -> int:
+    """Group the stories published since *since* (``None``: all) that have
+    not been grouped yet, oldest first; returns how many.
+
+    A store that predates the digest, or stories stored by a path that
+    does not call :func:`on_stories_stored`, are caught up here. :func:`today`
+    calls it for its own window (plus the grouping window before it), so
+    the first Today view after an upgrade groups the last days lazily;
+    ``digest metrics`` calls it with ``since=None`` to record the metrics
+    of the whole store once.
+    """
+    moment = _seconds(now)
+    start = None if since is None else _seconds(since)
+    with store.db.reading() as conn:
+        ids = storage.ungrouped_since(conn, start)
+    for first in range(0, len(ids), _BACKFILL_SLICE):
+        on_stories_stored(
+            store, ids[first : first + _BACKFILL_SLICE], moment, window_hours=window_hours
+        )
+    return len(ids)
+
+
+def mark_entry_read(store: Store, story_id: int, read: bool = True) -> list[int]:
+    """Mark every story of the entry holding *story_id* read (or unread):
+    reading a story in one feed marks its copies in the others. Returns the
+    ids of all the entry's stories (just *story_id* when it has no entry)."""
+    with store.db.reading() as conn:
+        entry = storage.entry_of(conn, story_id)
+        if entry is None:
+            ids = [story_id]
+        else:
+            ids = [member for member, _ in storage.entry_feeds(conn, entry)]
+    store.set_read(ids, read)
+    return ids

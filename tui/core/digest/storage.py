@@ -1,0 +1,329 @@
+"""The digest's SQL, in one place: its tables (migration 0003), reading the
+stories grouping needs, the link map and term index, entries and their
+members, and metric observations. Every function takes the open
+connection from ``store.db.transaction()`` or ``store.db.reading()``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+_CHUNK = 500
+
+
+def chunks(items: Sequence[int], size: int = _CHUNK) -> Iterable[Sequence[int]]:
+    """*items* in slices small enough for SQLite's parameter limit."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def marks(count: int) -> str:
+    """``?, ?, ?`` for *count* parameters."""
+    return ",".join("?" * count)
+
+
+# ---------------------------------------------------------------- grouping
+
+
+def stories_to_group(conn: sqlite3.Connection, ids: Sequence[int]) -> list[sqlite3.Row]:
+    """What grouping reads of each story: its feed, time, link, title, the
+    head of its text, and its headline figure's kind, value and place."""
+    rows: list[sqlite3.Row] = []
+    for chunk in chunks(list(ids)):
+        rows.extend(
+            conn.execute(
+                f"""
+                SELECT s.id, s.feed_id, s.published, s.link, s.guid, s.title,
+                       substr(CASE WHEN s.summary != '' THEN s.summary ELSE s.content END, 1, 1600)
+                           AS head,
+                       h.kind AS h_kind, h.value AS h_value, h.source AS h_source,
+                       h.start AS h_start
+                FROM stories s
+                LEFT JOIN figures h ON h.story_id = s.id AND h.headline = 1
+                WHERE s.id IN ({marks(len(chunk))})
+                """,
+                chunk,
+            ).fetchall()
+        )
+    rows.sort(key=lambda row: (row["published"], row["id"]))
+    return rows
+
+
+def grouped_rows(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, sqlite3.Row]:
+    """The digest rows already stored for *ids*."""
+    found: dict[int, sqlite3.Row] = {}
+    for chunk in chunks(list(ids)):
+        for row in conn.execute(
+            f"SELECT * FROM digest_stories WHERE story_id IN ({marks(len(chunk))})", chunk
+        ):
+            found[row["story_id"]] = row
+    return found
+
+
+def ungrouped_since(conn: sqlite3.Connection, since: float | None) -> list[int]:
+    """Stories (published since *since*, or all) that have no digest row:
+    those stored before the digest existed, or by a path without the hook."""
+    where = "" if since is None else "AND s.published >= ?"
+    params = () if since is None else (since,)
+    return [
+        row[0]
+        for row in conn.execute(
+            f"""
+            SELECT s.id FROM stories s
+            WHERE NOT EXISTS (SELECT 1 FROM digest_stories d WHERE d.story_id = s.id) {where}
+            ORDER BY s.published, s.id
+            """,
+            params,
+        )
+    ]
+
+
+def by_link(conn: sqlite3.Connection, keys: Iterable[str]) -> list[sqlite3.Row]:
+    """Grouped stories whose canonical link is one of *keys*."""
+    keys = list(keys)
+    if not keys:
+        return []
+    return conn.execute(
+        f"SELECT story_id, entry_id, feed_id, published FROM digest_stories "
+        f"WHERE link_key IN ({marks(len(keys))}) OR alt_key IN ({marks(len(keys))})",
+        keys + keys,
+    ).fetchall()
+
+
+def candidates(
+    conn: sqlite3.Connection,
+    weights: dict[str, float],
+    low: float,
+    high: float,
+    floor: float,
+    limit: int,
+) -> list[int]:
+    """Indexed stories published in [low, high] whose shared terms weigh at
+    least *floor* (a term weighs what *weights* says), heaviest first, at
+    most *limit*. SQLite sums the postings, so only the few candidates
+    come back to Python."""
+    if not weights:
+        return []
+    values = ", ".join("(?, ?)" for _ in weights)
+    params: list[object] = []
+    for term, weight in weights.items():
+        params += (term, weight)
+    rows = conn.execute(
+        f"""
+        WITH wanted (term, weight) AS (VALUES {values})
+        SELECT t.story_id, sum(wanted.weight) AS shared
+        FROM wanted JOIN digest_terms t ON t.term = wanted.term
+        WHERE t.published BETWEEN ? AND ?
+        GROUP BY t.story_id HAVING shared >= ?
+        ORDER BY shared DESC, t.story_id LIMIT ?
+        """,
+        [*params, low, high, floor, limit],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def document_frequencies(conn: sqlite3.Connection, terms: Sequence[str]) -> dict[str, int]:
+    """How many indexed stories carry each of *terms* (missing: none)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(terms), _CHUNK):
+        chunk = terms[start : start + _CHUNK]
+        found.update(
+            conn.execute(
+                f"SELECT term, n FROM digest_df WHERE term IN ({marks(len(chunk))})", chunk
+            ).fetchall()
+        )
+    return found
+
+
+def indexed_count(conn: sqlite3.Connection) -> int:
+    """How many stories the digest has grouped (the N of the term weights)."""
+    return conn.execute("SELECT count(*) FROM digest_stories").fetchone()[0]
+
+
+def candidate_rows(conn: sqlite3.Connection, ids: Sequence[int]) -> list[sqlite3.Row]:
+    """The digest rows of candidate stories that are still in the store."""
+    if not ids:
+        return []
+    return conn.execute(
+        f"""
+        SELECT d.story_id, d.entry_id, d.feed_id, d.published, d.title_terms, d.lede_terms,
+               d.idents, d.names, d.norm
+        FROM digest_stories d WHERE d.story_id IN ({marks(len(ids))})
+        """,
+        list(ids),
+    ).fetchall()
+
+
+def entry_feeds(conn: sqlite3.Connection, entry_id: int) -> list[tuple[int, int]]:
+    """(story id, feed id) of an entry's members."""
+    return conn.execute(
+        "SELECT story_id, feed_id FROM digest_stories WHERE entry_id = ?", (entry_id,)
+    ).fetchall()
+
+
+def next_entry_id(conn: sqlite3.Connection) -> int:
+    """An entry id no story holds yet."""
+    return (conn.execute("SELECT max(entry_id) FROM digest_stories").fetchone()[0] or 0) + 1
+
+
+def merge_entries(conn: sqlite3.Connection, into: int, others: Iterable[int]) -> None:
+    """Move every member of the entries *others* into entry *into*."""
+    for other in others:
+        if other != into:
+            conn.execute("UPDATE digest_stories SET entry_id = ? WHERE entry_id = ?", (into, other))
+
+
+def forget(conn: sqlite3.Connection, row: sqlite3.Row) -> list[str]:
+    """Remove a story's digest row and its index terms (before regrouping
+    it); returns the terms removed, whose counts the caller lowers."""
+    published = row["published"]
+    terms = sorted(set(f"{row['title_terms']} {row['lede_terms']}".split()))
+    removed = [
+        term
+        for term in terms
+        if conn.execute(
+            "DELETE FROM digest_terms WHERE term = ? AND published = ? AND story_id = ?",
+            (term, published, row["story_id"]),
+        ).rowcount
+    ]
+    conn.execute("DELETE FROM digest_stories WHERE story_id = ?", (row["story_id"],))
+    return removed
+
+
+def add_frequencies(conn: sqlite3.Connection, deltas: dict[str, int]) -> None:
+    """Add *deltas* to the terms' document frequencies."""
+    conn.executemany(
+        "INSERT INTO digest_df (term, n) VALUES (?, ?) "
+        "ON CONFLICT (term) DO UPDATE SET n = n + excluded.n",
+        [(term, delta) for term, delta in deltas.items() if delta],
+    )
+
+
+def save_grouped(
+    conn: sqlite3.Connection,
+    values: tuple[object, ...],
+    index_terms: Iterable[str],
+) -> None:
+    """Store a grouped story's row and, when it is recent enough to be
+    matched again, its index terms."""
+    conn.execute(
+        """
+        INSERT OR REPLACE INTO digest_stories (story_id, entry_id, feed_id, published, link_key,
+            alt_key, title_terms, lede_terms, idents, names, norm, salience, signature)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        values,
+    )
+    story_id, published = values[0], values[3]
+    conn.executemany(
+        "INSERT OR IGNORE INTO digest_terms (term, published, story_id) VALUES (?, ?, ?)",
+        [(term, published, story_id) for term in index_terms],
+    )
+
+
+def set_salience(conn: sqlite3.Connection, story_id: int, salience: float) -> None:
+    """Update a story's figure salience (its text changed, its words did not)."""
+    conn.execute("UPDATE digest_stories SET salience = ? WHERE story_id = ?", (salience, story_id))
+
+
+def meta(conn: sqlite3.Connection, key: str) -> str | None:
+    """A value of the digest's bookkeeping table."""
+    row = conn.execute("SELECT value FROM digest_meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    """Set a value of the digest's bookkeeping table."""
+    conn.execute(
+        "INSERT INTO digest_meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def prune_terms(conn: sqlite3.Connection, before: float) -> int:
+    """Drop index terms of stories published before *before* (too old to be
+    matched) and of stories no longer in the store."""
+    stale = (
+        "published < ? OR story_id NOT IN (SELECT story_id FROM digest_stories)"
+    )
+    conn.execute(
+        f"INSERT INTO digest_df (term, n) SELECT term, -count(*) FROM digest_terms "
+        f"WHERE {stale} GROUP BY term ON CONFLICT (term) DO UPDATE SET n = n + excluded.n",
+        (before,),
+    )
+    removed = conn.execute(f"DELETE FROM digest_terms WHERE {stale}", (before,)).rowcount
+    conn.execute("DELETE FROM digest_df WHERE n <= 0")
+    return removed
+
+
+# ------------------------------------------------------------------ views
+
+
+def window_rows(conn: sqlite3.Connection, since: float, until: float) -> list[sqlite3.Row]:
+    """Every grouped member of every entry that has a story published in
+    [since, until], visible (feed configured, story not hidden): what
+    ranking needs, without bodies."""
+    return conn.execute(
+        """
+        SELECT d.entry_id, d.story_id, d.feed_id, d.published, d.salience, s.read,
+               f.weight
+        FROM digest_stories d
+        JOIN stories s ON s.id = d.story_id
+        JOIN feeds f ON f.id = d.feed_id
+        WHERE d.entry_id IN (SELECT entry_id FROM digest_stories WHERE published BETWEEN ? AND ?)
+          AND s.hidden = 0 AND f.in_config = 1 AND d.published <= ?
+        """,
+        (since, until, until),
+    ).fetchall()
+
+
+def entry_members(conn: sqlite3.Connection, entry_ids: Sequence[int]) -> list[sqlite3.Row]:
+    """Members of *entry_ids* with what an entry shows: title, link, feed
+    name and weight, time, read state."""
+    rows: list[sqlite3.Row] = []
+    for chunk in chunks(list(entry_ids)):
+        rows.extend(
+            conn.execute(
+                f"""
+                SELECT d.entry_id, d.story_id, d.feed_id, d.published, d.salience, s.title,
+                       s.link, s.read, s.hidden, f.weight, f.in_config,
+                       coalesce(f.title, f.feed_title, f.url) AS feed_name
+                FROM digest_stories d
+                JOIN stories s ON s.id = d.story_id
+                JOIN feeds f ON f.id = d.feed_id
+                WHERE d.entry_id IN ({marks(len(chunk))})
+                ORDER BY d.published, d.story_id
+                """,
+                chunk,
+            ).fetchall()
+        )
+    return rows
+
+
+def entry_of(conn: sqlite3.Connection, story_id: int) -> int | None:
+    """The entry a story belongs to, if it has been grouped."""
+    row = conn.execute(
+        "SELECT entry_id FROM digest_stories WHERE story_id = ?", (story_id,)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def figure_rows(
+    conn: sqlite3.Connection, story_ids: Sequence[int], *, headline_only: bool = False
+) -> list[sqlite3.Row]:
+    """The figures (or only the headline figures) of *story_ids*, title
+    first then in text order."""
+    from tui.core.store.rows import FIGURE_COLUMNS
+
+    rows: list[sqlite3.Row] = []
+    for chunk in chunks(list(story_ids)):
+        rows.extend(
+            conn.execute(
+                f"SELECT {FIGURE_COLUMNS} FROM figures WHERE story_id IN ({marks(len(chunk))}) "
+                f"{'AND headline = 1' if headline_only else ''} ORDER BY story_id, source DESC, start",
+                chunk,
+            ).fetchall()
+        )
+    return rows
