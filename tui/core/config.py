@@ -80,6 +80,14 @@ SETTINGS_OPTIONS: tuple[Option, ...] = (
         0,
         36500,
     ),
+    Option(
+        "group_window_hours",
+        int,
+        72,
+        "stories from different feeds this many hours apart can be one digest entry",
+        1,
+        720,
+    ),
     Option("theme", str, "textual-dark", "Textual theme of the reader"),
     Option(
         "browser",
@@ -143,6 +151,7 @@ class Settings:
     max_items: int = 500
     user_agent: str = ""
     retention_days: int = 0
+    group_window_hours: int = 72
     theme: str = "textual-dark"
     browser: str = ""
     allow_private: bool = False

@@ -362,7 +362,26 @@ class _Run:
         with self.store.transaction():
             upsert = self.store.upsert_stories(feed.id, parsed.stories)
             self._save(feed, state, result, parsed)
+        self._group(upsert.new + upsert.updated)
         return upsert
+
+    def _group(self, story_ids: list[int]) -> None:
+        """Group this feed's new and changed stories into digest entries and
+        record their metrics, once they are safely stored. A fault in the
+        digest must not fail the feed: the stories are kept, and the digest
+        groups whatever it missed the next time it is shown."""
+        if not story_ids:
+            return
+        from tui.core import digest
+
+        try:
+            digest.on_stories_stored(
+                self.store, story_ids, window_hours=self.settings.group_window_hours
+            )
+        except StoreError:
+            raise
+        except Exception:  # the digest catches up later (digest.ensure_grouped)
+            return
 
     def _save(
         self, feed: Feed, state: FeedState, result: FetchResult, parsed: ParsedFeed | None
