@@ -78,6 +78,16 @@ class Terminal:
             f"{text!r} did not appear within {timeout} s; the screen was:\n{screen}"
         )
 
+    def wait_gone(self, text: str, timeout: float = 60.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text not in screen:
+                return screen
+            time.sleep(0.05)  # the polling interval of the deadline loop
+        raise AssertionError(f"{text!r} was still there after {timeout} s:\n{screen}")
+
     def close(self) -> None:
         subprocess.run([TMUX, "-L", self.socket, "kill-server"], capture_output=True)
 
@@ -98,9 +108,19 @@ def test_demo_in_a_real_terminal(terminal, isolated_home):
         f"cd {shlex.quote(str(isolated_home))} && env {env} TERM=xterm-256color {digest_command()} --demo"
     )
 
-    terminal.wait_for("HarmonyOS passes 27 million devices")
+    # It lands on the ranked Today digest: the HarmonyOS milestone, carried
+    # by three feeds, is one row at the top.
+    terminal.wait_for("Today  12 entries  ranked")
+    screen = terminal.wait_for("HarmonyOS reaches 27 million")
+    assert "×3" in screen  # three feeds carry it
     terminal.wait_for("Eastbound Tech")  # the sidebar: at 120 columns every pane shows
     terminal.wait_for("Open a story to see its figures")
+
+    # W says why it ranks first.
+    terminal.keys("W")
+    terminal.wait_for("3 feeds carry it")
+    terminal.keys("q")
+    terminal.wait_gone("why it ranks here")
 
     # Search the demo for the developers milestone and open it.
     terminal.keys("/")
@@ -108,8 +128,15 @@ def test_demo_in_a_real_terminal(terminal, isolated_home):
     terminal.keys("native apps", "Enter")
     terminal.wait_for("search: native apps")
     terminal.keys("Enter")
-    screen = terminal.wait_for("more than 10 million developers")
-    assert "27M" in screen  # the figures panel: the value formatted for people
+    terminal.wait_for("3 sources")  # every feed that carries it, above the story
+    terminal.wait_for("27.1M (Pocket Signal)")  # the value the sources disagree on
+    terminal.wait_for("HarmonyOS · users · 27M")  # the metric's history in the panel
+    terminal.keys("Space")  # page the reader down to the story itself
+    terminal.wait_for("also said more than 10 million")
+
+    # v lists the same view by feed: every copy is there, read.
+    terminal.keys("v")
+    terminal.wait_for("by feed")
 
     # Help lists the keys; q closes it.
     terminal.keys("?")

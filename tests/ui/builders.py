@@ -172,3 +172,87 @@ def build_store(path: Path, *, fillers: int = 12, hostile: bool = False) -> tupl
         ),
     )
     return store, config
+
+
+# ------------------------------------------------------------------ digest
+
+DIGEST_FEEDS = [
+    FeedConfig(url="https://phones.example/feed", title="Pocket Signal", tags=("mobile",)),
+    FeedConfig(url="https://chips.example/feed", title="Circuit Daily", tags=("hardware",)),
+    FeedConfig(url="https://east.example/feed", title="Eastbound Tech", tags=("china",)),
+]
+USERS_EVENT = "HarmonyOS passes {} users"
+
+
+def users_story(uid: str, title: str, value: str, number: float, hours_ago: float, **kw) -> Story:
+    """A HarmonyOS users story whose title states *value* users."""
+    body = f"Huawei said on Monday that HarmonyOS now has {value} users, a record for the system."
+    return story(
+        uid,
+        title,
+        body,
+        hours_ago,
+        [
+            figure(title, value, "count", number, noun="users", source="title"),
+            figure(body, value, "count", number, noun="users"),
+        ],
+        **kw,
+    )
+
+
+def single(uid: str, title: str, value: str, hours_ago: float) -> Story:
+    """A story only one feed carries, with its headline figure in the title."""
+    body = f"{title}, the company said. Analysts had expected less."
+    return story(uid, title, body, hours_ago, [figure(title, value, "count", 1, source="title")])
+
+
+def build_digest_store(path: Path) -> tuple[Store, Config]:
+    """One event told by two feeds with different values (27M users vs
+    27.1M users), the same metric months earlier (10M users), and single-
+    source stories around it; grouped and with metric observations
+    recorded, as the refresh leaves a store."""
+    from tui.core.digest import ensure_grouped
+
+    store = Store.open(path)
+    config = build_config(DIGEST_FEEDS)
+    store.sync_feeds(config.feeds)
+    feeds = {feed.title: feed for feed in store.feeds()}
+    store.upsert_stories(
+        feeds["Pocket Signal"].id,
+        [
+            users_story("ps-27", USERS_EVENT.format("27 million"), "27 million", 27e6, 2),
+            single("ps-watch", "Smartwatch battery now lasts 14 days", "14 days", 5),
+        ],
+        now=NOW,
+    )
+    store.upsert_stories(
+        feeds["Circuit Daily"].id,
+        [
+            users_story(
+                "cd-27",
+                USERS_EVENT.format("27.1 million") + ", Huawei says",
+                "27.1 million",
+                27.1e6,
+                1,
+            ),
+            single("cd-ssd", "First 122TB SSD ships to data centres", "122TB", 3),
+        ],
+        now=NOW,
+    )
+    store.upsert_stories(
+        feeds["Eastbound Tech"].id,
+        [
+            users_story(
+                "eb-10",
+                "HarmonyOS crosses 10 million users",
+                "10 million",
+                10e6,
+                24 * 265,
+                read=True,
+            ),
+            single("eb-ev", "EV maker delivers 410,000 cars in a quarter", "410,000", 8),
+        ],
+        now=NOW,
+    )
+    ensure_grouped(store, NOW)
+    return store, config

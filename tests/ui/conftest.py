@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.builders import NOW, build_store
+from tests.ui.builders import NOW, build_digest_store, build_store
 from tui.app.app import DigestApp
 from tui.core.config import Config
 from tui.core.store import Store
@@ -33,6 +33,14 @@ def ui_store(tmp_path: Path) -> Iterator[tuple[Store, Config]]:
     store.close()
 
 
+@pytest.fixture
+def digest_store(tmp_path: Path) -> Iterator[tuple[Store, Config]]:
+    """One event carried by two feeds, with an earlier value of its metric."""
+    store, config = build_digest_store(tmp_path / "digest.db")
+    yield store, config
+    store.close()
+
+
 class OpenedLinks(list):
     """The links the app asked a browser to open."""
 
@@ -47,10 +55,13 @@ def opened() -> OpenedLinks:
 
 @pytest.fixture
 def make_app(ui_store, opened, tmp_path) -> Callable[..., DigestApp]:
-    """An app over the standard store with a fixed clock and no browser."""
+    """An app over the standard store with a fixed clock and no browser.
+    It starts in All, by feed: what most tests read. The digest tests pass
+    ``section=None`` to land where a user lands (the Today digest)."""
 
     def make(store: Store | None = None, config: Config | None = None, **options) -> DigestApp:
         options.setdefault("now", lambda: NOW)
+        options.setdefault("section", "all")
         options.setdefault("opener", opened)
         options.setdefault("state_path", tmp_path / "ui-state.json")
         return DigestApp(store or ui_store[0], config or ui_store[1], **options)

@@ -30,22 +30,42 @@ def test_the_demo_has_feeds_tags_and_stories_rich_in_figures(demo):
         "Ledger Lines",
         "Open Stack Weekly",
     ]
-    assert all(feed.total == 6 and feed.state.last_error is None for feed in feeds)
+    assert [feed.total for feed in feeds] == [8, 6, 6, 7, 6]
+    assert all(feed.state.last_error is None for feed in feeds)
     assert demo.config.tags() == ["china", "mobile", "hardware", "business", "software"]
     stories = demo.store.stories(StoryQuery(limit=None))
-    assert len(stories) == 30
-    assert sum(1 for story in stories if story.headline is not None) >= 28
+    assert len(stories) == 33
+    assert sum(1 for story in stories if story.headline is not None) >= 31
     kinds = {figure.kind for story in stories for figure in demo.store.figures(story.id)}
     assert {"count", "percent", "money", "measure", "multiple"} <= kinds
 
 
-def test_the_harmonyos_milestone_is_told_in_two_feeds(demo):
-    found = demo.store.stories(StoryQuery(search="HarmonyOS million", limit=None))
-    assert {story.feed_title for story in found} == {"Eastbound Tech", "Pocket Signal"}
-    milestone = demo.store.story(next(s.id for s in found if s.feed_title == "Eastbound Tech"))
+def test_the_harmonyos_milestone_is_one_entry_from_three_feeds_that_disagree(demo):
+    from tui.core.digest import today
+
+    top = today(demo.store, NOW, figures=True)[0]
+    assert top.title == "HarmonyOS reaches 27 million users and 10 million developers"
+    assert top.feeds == ["Eastbound Tech", "Ledger Lines", "Pocket Signal"]
+    assert [group.line() for group in top.conflicts] == [
+        "users: 27M (Eastbound Tech, Ledger Lines) vs 27.1M (Pocket Signal)"
+    ]
+    milestone = demo.store.story(top.sources[0].story_id)
     values = {(figure.value, figure.noun) for figure in milestone.figures}
     assert (27e6, "users") in values
     assert any(value == 10e6 and noun and "developers" in noun for value, noun in values)
+
+
+def test_earlier_demo_stories_give_the_users_metric_a_history(demo):
+    from tui.core.digest import metric_history, today
+
+    top = today(demo.store, NOW)[0]
+    story_id = top.sources[0].story_id
+    users = next(f for f in demo.store.figures(story_id) if f.noun == "users")
+    history = metric_history(demo.store, story_id, users)
+    assert history.label == "HarmonyOS · users · 27M (2026-03-02)"
+    assert history.change == "up from 18M in December 2025, +50%"
+    earlier = [(o.text, o.observed.date().isoformat()) for o in history.earlier]
+    assert earlier[:2] == [("10M", "2025-06-10"), ("18M", "2025-12-01")]
 
 
 def test_the_newest_story_is_from_now_so_today_is_never_empty(demo):
@@ -80,12 +100,21 @@ def test_dates_move_in_rss_and_atom():
     assert moved.count("2026-03-03T09:55:00Z") == 2
 
 
-async def test_the_app_opens_the_demo(demo):
-    app = DigestApp(demo.store, demo.config, demo=True, now=lambda: NOW, opener=lambda *a: None)
+async def test_the_app_opens_the_demo_on_today(demo, tmp_path):
+    app = DigestApp(
+        demo.store,
+        demo.config,
+        demo=True,
+        now=lambda: NOW,
+        opener=lambda *a: None,
+        state_path=tmp_path / "state.json",
+    )
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         text = screen_text(app)
-        assert "HarmonyOS passes 27 million devices" in text
+        assert app.screen.view.section == "today" and app.screen.view.digest
+        assert app.screen.stories.rows[0].title.startswith("HarmonyOS reaches 27 million users")
+        assert "3 sources" in text
         assert "Eastbound Tech" in text
         await pilot.press("slash", *"developers", "enter")
         await settle(pilot)

@@ -44,11 +44,15 @@ class DigestApp(App[None]):
         opener: Opener | None = None,
         theme: str | None = None,
         state_path: Path | None = None,
+        section: str | None = None,
     ) -> None:
         """*now* fixes the clock (tests, screenshots); *keys* overrides the
         keymap (action id → keys); *opener* replaces the browser launcher;
-        *theme* overrides both the config and the remembered theme."""
+        *theme* overrides both the config and the remembered theme;
+        *section* is the sidebar section to start in (default: the ranked
+        Today digest, or All while the store has no stories)."""
         super().__init__()
+        self.start_section = section
         self.store = store
         self.config = config
         self.demo = demo

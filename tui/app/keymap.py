@@ -72,6 +72,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("open_enclosure", ("e",), "Open the attachment (podcast, video)", "Story"),
     Action("share_markdown", ("S",), "Copy the story as Markdown", "Story"),
     Action("save_markdown", ("w",), "Save story as Markdown…", "Story"),
+    Action("toggle_view", ("v",), "Ranked digest / list by feed", "View", "Digest/feed"),
+    Action("why", ("W",), "Why this entry ranks here", "View", "Why"),
     Action("search", ("/",), "Search every story (full text)", "View", "Search"),
     Action("toggle_unread_only", ("u",), "Show only unread stories / all", "View"),
     Action("toggle_sidebar", ("t",), "Show / hide the sections sidebar", "View"),

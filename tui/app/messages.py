@@ -11,7 +11,7 @@ from typing import Any
 from textual.message import Message
 
 from tui.app.feed_info import FeedInfo
-from tui.app.view import ReaderDoc, SidebarSnapshot, StoryPage
+from tui.app.view import MetricView, ReaderDoc, SidebarSnapshot, StoryPage
 from tui.core.config import Config
 
 
@@ -148,3 +148,35 @@ class FeedInfoLoaded(Message):
     def __init__(self, info: FeedInfo | None) -> None:
         super().__init__()
         self.info = info
+
+
+class EntryRead(Message):
+    """Opening (or ``m`` on) a story changed the read state of every story
+    of its digest entry: the rows of *story_ids* are redrawn wherever they
+    are listed."""
+
+    def __init__(self, story_ids: tuple[int, ...], read: bool) -> None:
+        super().__init__()
+        self.story_ids = story_ids
+        self.read = read
+
+
+class MetricLoaded(Message):
+    """The history of the selected figure's metric (None: it has none)."""
+
+    def __init__(self, story_id: int, index: int, view: MetricView | None, seq: int) -> None:
+        super().__init__()
+        self.story_id = story_id
+        self.index = index
+        self.view = view
+        self.seq = seq
+
+
+class WhyLoaded(Message):
+    """Why a story's entry ranks where it does: the title and the lines of
+    :meth:`tui.core.digest.Entry.explain`, sanitised (None: no entry)."""
+
+    def __init__(self, title: str, lines: tuple[str, ...] | None) -> None:
+        super().__init__()
+        self.title = title
+        self.lines = lines

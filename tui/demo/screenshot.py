@@ -1,5 +1,7 @@
-"""Save the README's screenshot: the demo digest at 140×40, the HarmonyOS
-milestone open with its figures.
+"""Save the README's screenshot: the demo digest at 140×40, landed on the
+ranked Today view, with the HarmonyOS milestone (one entry, three feeds)
+open: its sources, the users figure the feeds disagree on, and the
+metric's history in the side panel.
 
     uv run python -m tui.demo.screenshot docs/screenshot.svg
 
@@ -35,7 +37,7 @@ async def _shoot(demo: Demo, path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _settle(app, pilot)
         rows = app.screen.stories.rows
-        target = next(i for i, row in enumerate(rows) if "10 million developers" in row.title)
+        target = next(i for i, row in enumerate(rows) if "HarmonyOS" in row.title)
         app.screen.stories.move_to(target)
         await pilot.press("enter")
         await _settle(app, pilot)

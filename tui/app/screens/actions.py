@@ -162,7 +162,8 @@ class MainActions:
         row = self.stories.current
         if row is not None:
             self.stories.update_rows([replace(row, read=not row.read)])
-            self.write("read", (row.id,), not row.read)
+            # A digest row is its whole entry: every copy changes with it.
+            self.write("entry-read" if row.entry else "read", (row.id,), not row.read)
 
     def action_toggle_star(self: MainScreen) -> None:
         """s: star / unstar."""
@@ -175,6 +176,10 @@ class MainActions:
         """A: every story in this view (loaded or not) read."""
         rows = self.stories.rows
         self.stories.update_rows([replace(row, read=True) for row in rows if not row.read])
+        if self.view.digest:  # the entries listed, with every copy of each
+            ids = tuple(story_id for row in rows if not row.read for story_id in row.all_ids)
+            self.write("read", ids, True)
+            return
         self.write("all-read", query=self.view.query(self.digest.now(), limit=None))
 
     # --------------------------------------------------------------- view
@@ -190,6 +195,27 @@ class MainActions:
         """Hide the search box and go back to the list."""
         self.query_one("#search", Input).display = False
         self.stories.focus()
+
+    def action_toggle_view(self: MainScreen) -> None:
+        """v: the same section as a ranked digest (one row per event, its
+        copies in other feeds folded in) or by feed (every story)."""
+        mode = "feed" if self.view.digest else "digest"
+        self.modes[self.view.section] = mode
+        current = self.stories.current
+        # The cursor stays on the same story (or its entry) when listed.
+        self.set_view(replace(self.view, mode=mode), keep_id=current.id if current else None)
+
+    def action_why(self: MainScreen) -> None:
+        """W: why the entry under the cursor ranks where it does."""
+        from tui.app.screens.why import WhyScreen
+
+        row = self.stories.current
+        if row is None:
+            self.notify("Move to a story first (j/k).", markup=False, timeout=3)
+        elif row.why:
+            self.app.push_screen(WhyScreen(row.title, row.why))
+        else:
+            self._why_worker(row.id, row.title, self.view.window)
 
     def action_toggle_unread_only(self: MainScreen) -> None:
         """u: only unread stories, or all."""

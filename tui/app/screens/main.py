@@ -21,7 +21,9 @@ from textual.worker import Worker, WorkerState
 
 from tui.app import keymap
 from tui.app.messages import (
+    EntryRead,
     LinkOpened,
+    MetricLoaded,
     RefreshFinished,
     RefreshProgress,
     SidebarLoaded,
@@ -29,13 +31,14 @@ from tui.app.messages import (
     StoriesLoaded,
     StoryOpened,
     UnreadFound,
+    WhyLoaded,
 )
 from tui.app.screens.actions import MainActions
 from tui.app.screens.empty import empty_message
 from tui.app.screens.everyday import EverydayActions
 from tui.app.screens.subscribe import FeedActions
 from tui.app.screens.workers import MainWorkers
-from tui.app.view import ReaderDoc, Section, SidebarSnapshot, ViewState
+from tui.app.view import ReaderDoc, Section, SidebarSnapshot, ViewState, default_mode
 from tui.app.widgets.figures_panel import FiguresPanel
 from tui.app.widgets.header import DigestHeader
 from tui.app.widgets.reader import Reader
@@ -55,14 +58,20 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
     AUTO_FOCUS = "#stories"
 
+    # Where the reader lands: the ranked Today digest (a store without
+    # stories lands on All instead, where the first-run advice is).
+    LANDING = ViewState("today", mode="digest")
+
     def __init__(self) -> None:
         super().__init__()
-        self.view = ViewState()
+        start = getattr(self.app, "start_section", None)
+        self.view = self.LANDING if start is None else ViewState(start, mode=default_mode(start))
+        self.modes: dict[str, str] = {}  # section → the mode the user switched it to
         self.sidebar_snapshot: SidebarSnapshot | None = None
         self.doc: ReaderDoc | None = None
         self.refreshing = False
         self.refreshes_done = 0  # finished refreshes (for status and tests)
-        self._seq = {"sidebar": 0, "stories": 0, "story": 0}
+        self._seq = {"sidebar": 0, "stories": 0, "story": 0, "metric": 0}
         self._applied_sidebar = 0
         self._first_page_shown = False
         self._loaded_view: ViewState | None = None  # the view the rows belong to
@@ -137,9 +146,14 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
         """Apply fresh counts (older answers are dropped)."""
         if message.seq < self._applied_sidebar:
             return
+        first = self.sidebar_snapshot is None
         self._applied_sidebar = message.seq
         self.sidebar_snapshot = message.snapshot
-        self.sidebar.show(message.snapshot)
+        if first and message.snapshot.stories == 0 and self.view == self.LANDING:
+            # Nothing fetched yet: All, with its first-run advice.
+            self.view = ViewState()
+            self.load_stories()
+        self.sidebar.show(message.snapshot, self.view.section)
         self._update_banner()
         self._update_header()
         self._update_empty()
@@ -188,6 +202,34 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
         self.stories.add_class("-reading")
         await self.reader.show(message.doc, self.digest.now())
         self.figures.show(message.doc.figures)
+        if message.doc.figures:
+            self.load_metric(message.doc.id, message.doc.figures[0].index)
+
+    def on_entry_read(self, message: EntryRead) -> None:
+        """Every copy of a story just read (or unread) shows it, in either
+        view: a digest row stands for all its entry's stories."""
+        ids = set(message.story_ids)
+        self.stories.update_rows(
+            replace(row, read=message.read)
+            for row in self.stories.rows
+            if row.read != message.read and not ids.isdisjoint(row.all_ids)
+        )
+
+    def on_metric_loaded(self, message: MetricLoaded) -> None:
+        """Show the selected figure's history (stale answers are dropped)."""
+        if message.seq != self._seq["metric"] or self.doc is None:
+            return
+        if self.doc.id == message.story_id:
+            self.figures.show_history(message.index, message.view)
+
+    def on_why_loaded(self, message: WhyLoaded) -> None:
+        """Show why the story's entry ranks where it does."""
+        from tui.app.screens.why import WhyScreen
+
+        if message.lines is None:
+            self.notify("That story is not in the digest.", markup=False, timeout=3)
+            return
+        self.app.push_screen(WhyScreen(message.title, message.lines))
 
     def on_store_written(self, message: StoreWritten) -> None:
         """Counts changed; an error is shown, never raised."""
@@ -223,8 +265,10 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
 
     @on(OptionList.OptionSelected, "#sidebar")
     def _section_selected(self, message: OptionList.OptionSelected) -> None:
-        if message.option_id and not message.option_id.startswith("heading"):
-            self.set_view(replace(self.view, section=message.option_id))
+        section = message.option_id
+        if section and not section.startswith("heading"):
+            mode = self.modes.get(section, default_mode(section))
+            self.set_view(replace(self.view, section=section, mode=mode))
             self.stories.focus()
 
     @on(Input.Submitted, "#search")
@@ -232,6 +276,11 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
         text = message.value.strip()
         self.close_search()
         self.set_view(replace(self.view, search=text or None))
+
+    @on(FiguresPanel.FigureHighlighted)
+    def _figure_highlighted(self, message: FiguresPanel.FigureHighlighted) -> None:
+        if self.doc is not None:
+            self.load_metric(self.doc.id, message.index)
 
     @on(FiguresPanel.FigureChosen)
     def _figure_chosen(self, message: FiguresPanel.FigureChosen) -> None:
@@ -306,12 +355,13 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
         self.call_next(self.reader.clear, "No story open. Move with j/k and press enter to read.")
         self.figures.clear("Open a story to see its figures.")
 
-    def set_view(self, view: ViewState) -> None:
-        """Show another view, from its first story."""
+    def set_view(self, view: ViewState, keep_id: int | None = None) -> None:
+        """Show another view, from its first story (or with the cursor on
+        story *keep_id*, when the view lists it)."""
         self.view = view
         self.stories.loading_more = False
         self._update_header()
-        self.load_stories()
+        self.load_stories(keep_id)
 
     def _reload_keeping_place(self) -> None:
         current = self.stories.current
@@ -359,7 +409,13 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
     def _update_header(self) -> None:
         section = self.current_section()
         label = section.label if section else self.view.section.title()
-        self.header.show_view(label, self.stories.total, self.view.unread_only, self.view.search)
+        self.header.show_view(
+            label,
+            self.stories.total,
+            self.view.unread_only,
+            self.view.search,
+            digest=self.view.digest,
+        )
 
     def _update_banner(self) -> None:
         banner = self.query_one("#banner", Static)
@@ -386,6 +442,7 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
             len(self.stories.rows),
             self.digest.config,
             demo=self.digest.demo,
+            keymap=self.digest.keymap,
         )
         empty = self.query_one("#empty", Static)
         was_hidden = not self.stories.display

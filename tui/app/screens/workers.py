@@ -15,7 +15,9 @@ from textual import work
 
 from tui.app.document import build_document
 from tui.app.messages import (
+    EntryRead,
     LinkOpened,
+    MetricLoaded,
     RefreshFinished,
     RefreshProgress,
     SidebarLoaded,
@@ -23,8 +25,19 @@ from tui.app.messages import (
     StoriesLoaded,
     StoryOpened,
     UnreadFound,
+    WhyLoaded,
 )
-from tui.app.view import PAGE_SIZE, StoryPage, StoryRow, ViewState, load_page, load_sidebar
+from tui.app.view import (
+    PAGE_SIZE,
+    StoryPage,
+    StoryRow,
+    ViewState,
+    entry_info,
+    load_digest,
+    load_metric,
+    load_page,
+    load_sidebar,
+)
 from tui.core.sanitize import one_line
 from tui.core.store import StoryQuery
 
@@ -56,7 +69,10 @@ class MainWorkers:
         self: MainScreen, view: ViewState, seq: int, keep_id: int | None, limit: int
     ) -> None:
         app = self.digest
-        page = load_page(app.store, view, app.now(), limit=max(limit, PAGE_SIZE))
+        if view.digest:
+            page = load_digest(app.store, view, app.now())
+        else:
+            page = load_page(app.store, view, app.now(), limit=max(limit, PAGE_SIZE))
         self.post_message(StoriesLoaded(page, seq, keep_id))
 
     @work(thread=True, name="load-more", group="more", exit_on_error=False)
@@ -72,16 +88,49 @@ class MainWorkers:
 
     @work(thread=True, name="open-story", group="story", exit_on_error=False)
     def _story_worker(self: MainScreen, story_id: int, seq: int) -> None:
-        store = self.digest.store
+        from tui.core.digest import entry_for_story, mark_entry_read
+
+        app = self.digest
+        store = app.store
         story = store.story(story_id)
         doc = build_document(story) if story is not None else None
+        entry = entry_for_story(store, story_id, app.now()) if story is not None else None
+        if doc is not None and entry is not None and len(entry.sources) > 1:
+            doc = replace(doc, entry=entry_info(entry))
         if seq == self._seq["story"]:
             self.post_message(StoryOpened(doc, story_id))
-        if story is not None and not story.read:
+        unread = entry is not None and any(not source.read for source in entry.sources)
+        if story is not None and (unread or not story.read):
             # Saved after the story is on its way to the screen: the write
-            # (a commit) is not on the path the user waits for.
-            store.set_read([story_id], True)
+            # (a commit) is not on the path the user waits for. Reading a
+            # story reads its copies in other feeds too.
+            ids = mark_entry_read(store, story_id, True)
+            self.post_message(EntryRead(tuple(ids), True))
             self.post_message(StoreWritten())
+
+    def load_metric(self: MainScreen, story_id: int, index: int) -> None:
+        """Look up the history of figure *index* of the open story."""
+        self._metric_worker(story_id, index, self._next("metric"))
+
+    @work(thread=True, name="metric-history", group="metric", exit_on_error=False)
+    def _metric_worker(self: MainScreen, story_id: int, index: int, seq: int) -> None:
+        view = load_metric(self.digest.store, story_id, index)
+        self.post_message(MetricLoaded(story_id, index, view, seq))
+
+    @work(thread=True, name="why", group="why", exit_on_error=False)
+    def _why_worker(self: MainScreen, story_id: int, title: str, window: str) -> None:
+        from tui.core.digest import entry_for_story, today
+
+        app = self.digest
+        now = app.now()
+        # Ranked within the view's window when the entry is in it ("#3 of
+        # 12"), else scored on its own.
+        ranked = today(app.store, now, window=window, limit=None)
+        entry = next((e for e in ranked if story_id in e.story_ids), None)
+        if entry is None:
+            entry = entry_for_story(app.store, story_id, now)
+        lines = tuple(one_line(line, 300) for line in entry.explain()) if entry else None
+        self.post_message(WhyLoaded(title, lines))
 
     @work(thread=True, name="find-unread", group="more", exit_on_error=False)
     def _unread_worker(self: MainScreen, view: ViewState, after: StoryRow) -> None:
@@ -113,11 +162,18 @@ class MainWorkers:
         query: StoryQuery | None = None,
     ) -> None:
         """Apply a read/starred change in the store (``read``, ``star``,
-        ``all-read``)."""
+        ``all-read``; ``entry-read``: the whole entry of each story)."""
         store = self.digest.store
         try:
             if change == "read":
                 store.set_read(ids, flag)
+            elif change == "entry-read":
+                from tui.core.digest import mark_entry_read
+
+                marked: list[int] = []
+                for story_id in ids:
+                    marked += mark_entry_read(store, story_id, flag)
+                self.post_message(EntryRead(tuple(marked), flag))
             elif change == "star":
                 for story_id in ids:
                     store.set_starred(story_id, flag)

@@ -5,7 +5,10 @@ coloured by kind like its highlight in the reader, the noun it counts and
 the period it is per. Cells are ``rich.text.Text`` objects (never markup;
 DataTable measures Text, not Content, correctly). The sentence a figure comes from is shown on demand
 under the table. Choosing a row asks the screen to scroll the reader to
-that figure (``FigureChosen``).
+that figure (``FigureChosen``). Moving to a row asks for the history of
+the metric it measures (``FigureHighlighted``; a worker looks it up) and
+shows it below: earlier values from other stories, a sparkline, the
+change ("up from 10M in June 2025, +170%").
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from tui.app.view import FigureRow
+from tui.app.view import FigureRow, MetricView
+from tui.app.widgets.story_list import fit
 
 # The theme variable each kind is coloured with (as in main.tcss).
 KIND_COLOURS = {
@@ -34,6 +38,13 @@ KIND_COLOURS = {
 class FiguresPanel(Vertical):
     """The figures of the open story."""
 
+    class FigureHighlighted(Message):
+        """The cursor moved to figure *index*: its history is wanted."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
     class FigureChosen(Message):
         """The user chose figure *index* (enter, click, [ or ])."""
 
@@ -46,6 +57,7 @@ class FiguresPanel(Vertical):
         self.figures: tuple[FigureRow, ...] = ()
         self.show_sentence = False
         self.chosen: int | None = None  # row last chosen with [ / ] or enter
+        self.history: MetricView | None = None  # of the figure under the cursor
 
     def compose(self) -> ComposeResult:
         table: DataTable[Text] = DataTable(
@@ -55,6 +67,7 @@ class FiguresPanel(Vertical):
         yield table
         yield Static(Content("No story open."), id="figures-empty")
         yield Static(Content(""), id="figure-sentence")
+        yield Static(Content(""), id="figure-history")
 
     @property
     def table(self) -> DataTable[Text]:
@@ -81,6 +94,7 @@ class FiguresPanel(Vertical):
         empty.display = not figures
         table.display = bool(figures)
         self._update_sentence()
+        self.show_history(None, None)
 
     def notify_style_update(self) -> None:
         """A new theme: recolour the values."""
@@ -130,10 +144,33 @@ class FiguresPanel(Vertical):
         if figure is not None:
             sentence.update(Content(figure.sentence or "(no sentence recorded)"))
 
+    def show_history(self, index: int | None, view: MetricView | None) -> None:
+        """Show the history of figure *index* (None: no figure, or one
+        that measures no tracked metric)."""
+        self.history = view
+        box = self.query_one("#figure-history", Static)
+        figure = self.current
+        if view is None or figure is None or figure.index != index:
+            known = figure is not None and figure.index == index
+            box.update(
+                Content.styled(
+                    "Not a tracked metric (it needs a subject and a noun)." if known else "",
+                    "$text-muted",
+                )
+            )
+            box.display = known
+            return
+        box.update(history_text(view))
+        box.display = True
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        """Keep the sentence in step with the cursor."""
+        """Keep the sentence in step with the cursor, and ask for the
+        history of the figure under it."""
         event.stop()
         self._update_sentence()
+        figure = self.current
+        if figure is not None and (self.history is None or self.history.index != figure.index):
+            self.post_message(self.FigureHighlighted(figure.index))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter or a click on a row chooses that figure."""
@@ -141,3 +178,24 @@ class FiguresPanel(Vertical):
         if event.row_key.value is not None:
             self.chosen = event.cursor_row
             self.post_message(self.FigureChosen(int(event.row_key.value)))
+
+
+def history_text(view: MetricView) -> Content:
+    """The history block: the metric, the sparkline and change, then the
+    earlier values (newest first) with their day and feed. All of it is
+    feed text sanitised by the worker, set as plain Content."""
+    lines = [Content.styled(view.label, "bold")]
+    trend = view.spark
+    if view.change:
+        trend = f"{trend}  {view.change}" if trend else view.change
+    if trend:
+        lines.append(Content.styled(trend, "$text-accent"))
+    if view.earlier:
+        lines.append(Content.styled("Earlier", "$text-muted"))
+        lines.extend(
+            Content.assemble((f"{point.value:>7}", "bold"), f" {point.day} {fit(point.feed, 14)}")
+            for point in view.earlier[:8]
+        )
+    else:
+        lines.append(Content.styled("No earlier values from other stories.", "$text-muted"))
+    return Content("\n").join(lines)

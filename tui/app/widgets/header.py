@@ -28,12 +28,23 @@ class DigestHeader(Horizontal):
         yield Static(Content("digest"), id="header-title")
         yield Static(Content(""), id="header-status")
 
-    def show_view(self, section: str, total: int, unread_only: bool, search: str | None) -> None:
-        """Describe the view: *section* is already sanitised."""
+    def show_view(
+        self,
+        section: str,
+        total: int,
+        unread_only: bool,
+        search: str | None,
+        *,
+        digest: bool = False,
+    ) -> None:
+        """Describe the view: *section* is already sanitised; *digest*:
+        the list shows ranked entries rather than stories."""
         parts = [Content.styled("digest", "bold $text-accent"), Content("  "), Content(section)]
-        count = f"{total:,} stor{'y' if total == 1 else 'ies'}" if total >= 0 else ""
+        noun = ("entry", "entries") if digest else ("story", "stories")
+        count = f"{total:,} {noun[0] if total == 1 else noun[1]}" if total >= 0 else ""
         if count:
             parts.append(Content.styled(f"  {count}", "$text-muted"))
+        parts.append(Content.styled("  ranked" if digest else "  by feed", "$text-muted"))
         if unread_only:
             parts.append(Content.styled("  unread only", "$text-warning"))
         if search:

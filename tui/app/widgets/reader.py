@@ -3,6 +3,9 @@
 It shows a :class:`~tui.app.view.ReaderDoc` built by a worker, scrolls to
 a figure on request, and turns link clicks into a message the screen
 checks against the URL policy (the Markdown widget opens nothing itself).
+A story that other feeds carry too is headed by its digest entry: every
+source (feed, time, link) and the entry's figures, conflicting values
+side by side.
 The Markdown widget (and markdown-it, pygments behind it) is imported and
 mounted when the first story opens, not at start-up: it is the largest
 import of the app and nothing on the first screen needs it.
@@ -19,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.app.format import age
-from tui.app.view import ReaderDoc
+from tui.app.view import EntryInfo, ReaderDoc
 
 if TYPE_CHECKING:
     from textual.widgets import Markdown
@@ -45,6 +48,7 @@ class Reader(VerticalScroll, can_focus=True):
         yield Static(
             Content("No story open. Move with j/k and press enter to read."), id="reader-meta"
         )
+        yield Static(Content(""), id="reader-entry")
 
     @property
     def body(self) -> FigureMarkdown | None:
@@ -74,6 +78,10 @@ class Reader(VerticalScroll, can_focus=True):
         if doc.shown_link:
             meta = meta + Content("\n") + Content.styled(doc.shown_link, "dim")
         self.query_one("#reader-meta", Static).update(meta)
+        entry = self.query_one("#reader-entry", Static)
+        entry.display = doc.entry is not None
+        if doc.entry is not None:
+            entry.update(entry_text(doc.entry, now))
         kinds = {figure.index: figure.kind for figure in doc.figures}
         body = await self._body()
         await body.show(doc.markdown, kinds)
@@ -83,6 +91,7 @@ class Reader(VerticalScroll, can_focus=True):
         """Show *message* instead of a story."""
         self.doc = None
         self.query_one("#reader-meta", Static).update(Content(message))
+        self.query_one("#reader-entry", Static).display = False
         if self.body is not None:
             await self.body.show("", {})
 
@@ -100,3 +109,24 @@ class Reader(VerticalScroll, can_focus=True):
         """Links go to the screen, which applies the URL policy."""
         event.stop()
         self.post_message(self.LinkRequested(event.href))
+
+
+def entry_text(info: EntryInfo, now: datetime) -> Content:
+    """The entry block: one line per source, then the entry's figures
+    with conflicts first and marked. Sanitised text, set as Content."""
+    lines = [Content.styled(f"{len(info.sources)} sources", "bold")]
+    for source in info.sources:
+        when = f"{source.published.astimezone():%d %b %H:%M} ({age(source.published, now)})"
+        line = Content.assemble(("  " + source.feed, "bold"), f" · {when}")
+        if source.shown_link:
+            shown = source.shown_link.removeprefix("https://").removeprefix("http://")
+            line = line + Content.styled(f" · {shown}", "dim")
+        lines.append(line)
+    if info.figures:
+        lines.append(Content.styled("Figures across sources", "bold"))
+        for number, figure in enumerate(info.figures):
+            if number < info.conflicts:
+                lines.append(Content.styled(f"  ≠ {figure}", "$text-warning"))
+            else:
+                lines.append(Content(f"    {figure}"))
+    return Content("\n").join(lines)

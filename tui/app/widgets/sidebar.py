@@ -1,6 +1,8 @@
 """The sidebar: every section of the digest with its unread count.
 
-All, Unread, Starred and Today, then each tag, then each feed, with a mark
+Today and This week (the ranked digest; their counts are unread
+entries, one per event however many feeds carry it), All, Unread and
+Starred, then each tag, then each feed, with a mark
 on feeds whose last fetch failed or that are disabled, and a live mark
 while a refresh fetches them. An OptionList is fine here: there are tens
 of sections, not thousands. Labels are ``Content`` built from sanitised
@@ -42,10 +44,11 @@ class Sidebar(OptionList):
         option = self.get_option_at_index(self.highlighted)
         return self.snapshot.get(option.id or "")
 
-    def show(self, snapshot: SidebarSnapshot) -> None:
-        """Show *snapshot*, keeping the cursor on the same section. When
-        only counts or states changed (the usual case: a story read, a
-        feed refreshed), only those rows are redrawn."""
+    def show(self, snapshot: SidebarSnapshot, current: str = "all") -> None:
+        """Show *snapshot*, keeping the cursor on the same section (at
+        first: section *current*, the view shown). When only counts or
+        states changed (the usual case: a story read, a feed refreshed),
+        only those rows are redrawn."""
         old = self.snapshot
         self.snapshot = snapshot
         if [s.key for s in old.sections] == [s.key for s in snapshot.sections]:
@@ -53,7 +56,7 @@ class Sidebar(OptionList):
                 if before != after:
                     self.replace_option_prompt(after.key, self._prompt(after))
             return
-        keep = self.highlighted_section.key if self.highlighted_section else "all"
+        keep = self.highlighted_section.key if self.highlighted_section else current
         self._rebuild(keep)
 
     def set_progress(self, feed_id: int, status: str | None) -> None:

@@ -103,6 +103,8 @@ class StoryList(ScrollView, can_focus=True):
         self.loading_more = False
         self.total = page.total
         target = self.index.get(keep_id, -1) if keep_id is not None else -1
+        if target < 0 and keep_id is not None:  # a digest row that holds the story
+            target = next((i for i, row in enumerate(self.rows) if keep_id in row.story_ids), -1)
         if target < 0:
             target = min(old_cursor, len(self.rows) - 1) if keep_id is not None else 0
         self.cursor = max(target, 0)
@@ -233,6 +235,8 @@ class StoryList(ScrollView, can_focus=True):
         feed_width = 16 if width >= 90 else 12 if width >= 70 else 0
         figure_width = 9 if width >= 50 else 0
         sources_width = 3 if width >= 100 else 0
+        if row.entry and not feed_width and width >= 50:
+            sources_width = 3  # the digest's "3 sources" column is hidden: say ×3
         # marks and spaces (4), age (1 + 5), then each optional column and its gap
         fixed = 4 + 6 + sum(w + 1 for w in (feed_width, figure_width, sources_width) if w)
         title_width = max(width - fixed, 4)
@@ -251,7 +255,8 @@ class StoryList(ScrollView, can_focus=True):
                 Segment(fit(row.figure, figure_width, right=True), figure_style),
             ]
         if sources_width:
-            sources = f"×{row.sources}" if row.sources > 1 else ""
+            # A digest row says "3 sources" in its feed column already.
+            sources = f"×{row.sources}" if row.sources > 1 and not feed_width else ""
             segments += [Segment(" ", base), Segment(fit(sources, sources_width, right=True), meta)]
         segments += [Segment(" ", base), Segment(fit(shown_age, 5, right=True), meta)]
         return Strip(segments).adjust_cell_length(width, base)
