@@ -244,3 +244,21 @@ async def test_a_figure_with_no_metric_says_so(make_app, ui_store):
         text = shown(app, "#figure-history")
         assert text.startswith("Foundry · yields · 60% (2026-03-02)")
         assert "No earlier values from other stories." in text
+
+
+async def test_markup_in_a_title_is_text_in_the_digest_and_its_explanation(make_app):
+    from tests.ui.builders import HOSTILE_TITLE
+
+    app = make_app(section=None)  # the standard store, with a hostile title
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert app.screen.view.digest
+        position = titles(app).index(HOSTILE_TITLE)
+        assert "[@click=app.quit]Click me[/]" in screen_text(app)
+        app.screen.stories.move_to(position)
+        await pilot.press("W")
+        await settle(pilot)
+        assert shown(app, "#why-title") == HOSTILE_TITLE
+        await pilot.click("#why-title", offset=(3, 0))
+        await settle(pilot)
+        assert app.is_running
