@@ -5,6 +5,7 @@ hook), at times relative to a fixed ``NOW``."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -21,8 +22,10 @@ SCHEMA = Path(__file__).with_name("digest_export.schema.json")
 
 
 def feed_url(name: str) -> str:
-    """The URL a test feed named *name* is configured with."""
-    return f"https://{name.lower().replace(' ', '-')}.example/feed.xml"
+    """The URL a test feed named *name* is configured with (a hostile
+    name still makes a plain host)."""
+    host = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "feed"
+    return f"https://{host}.example/feed.xml"
 
 
 class Desk:
