@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9&'.-]*")
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
+_PER = " per "
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,9 @@ def noun_key(noun: str | None, per: str | None = None) -> str | None:
     if not noun:
         return None
     rules = _rules()
+    # An acronym's plural ("MAUs", "GPUs") is its singular: fold it while
+    # the case still shows it is one.
+    noun = _ACRONYM_PLURAL.sub(r"\1", noun)
     words = [singular(word) for word in _WORD.findall(noun.lower())]
     while words and words[0] in rules.drop:
         words.pop(0)
@@ -77,12 +82,19 @@ def noun_key(noun: str | None, per: str | None = None) -> str | None:
         periodic = f"{rules.periods[per]} {phrase}"
         if periodic in rules.synonyms:
             return rules.synonyms[periodic]
-    return rules.synonyms.get(phrase, phrase)
+    key = rules.synonyms.get(phrase, phrase)
+    # A rate is not a stock: "100,000 devices a day" never continues the
+    # history of "27M devices".
+    return f"{key}{_PER}{per}" if per else key
 
 
 def noun_label(key: str) -> str:
     """How a noun key is shown: plural for things counted ("users"), as is
-    for the rest ("revenue", "market share", "gdp")."""
+    for the rest ("revenue", "market share", "gdp"); a rate keeps its
+    period ("devices per day")."""
+    if _PER in key:
+        base, per = key.split(_PER, 1)
+        return f"{noun_label(base)}{_PER}{per}"
     if key in _UNCOUNTED or key.endswith(("share", "revenue", "profit", "income", "value", "price")):
         return key
     last = key.rsplit(" ", 1)[-1]

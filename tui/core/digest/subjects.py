@@ -43,6 +43,7 @@ class _Rules:
     verbs: frozenset[str]
     suffixes: frozenset[str]
     places: frozenset[str]
+    reporting: frozenset[str]
     aliases: dict[str, str]
 
 
@@ -55,6 +56,7 @@ def _rules() -> _Rules:
         frozenset(data["verbs"]),
         frozenset(data["suffixes"]),
         frozenset(data["places"]),
+        frozenset(data["reporting"]),
         {key.lower(): value for key, value in data["aliases"].items()},
     )
 
@@ -122,7 +124,7 @@ def _names(text: str, headline: bool) -> tuple[Candidate, ...]:
         part: list[tuple[int, str]] = []
         for index, raw in enumerate(match.group().split(" ")):
             word = raw
-            if word.endswith(".") and not (len(word) > 1 and word[-2].isupper()):
+            if word.endswith(".") and "." not in word[:-1]:  # "U.S." keeps its stops
                 word = word.rstrip(".")
             possessive = word.endswith(_POSSESSIVE_ENDS)
             if possessive:  # Huawei's → Huawei; Reuters' → Reuters
@@ -207,6 +209,16 @@ def story_subject(title: str, evidence: str = "", exclude: str = "") -> Subject 
     return _subject(found[0].name)
 
 
+def _reports(sentence: str, candidate: Candidate) -> bool:
+    """Is the name followed by a reporting verb ("…, Huawei said") or behind
+    "according to"? Then it says who gave the figure, not what the figure
+    is about."""
+    if sentence[: candidate.start].rstrip().lower().endswith("according to"):
+        return True
+    following = sentence[candidate.end : candidate.end + 24].split(maxsplit=1)
+    return bool(following) and following[0].strip(_EDGE + ".").lower() in _rules().reporting
+
+
 def figure_subject(figure: Figure, title: str) -> Subject | None:
     """The subject of *figure*: the name nearest to it in its sentence
     (names before it preferred: subjects come first in English), else the
@@ -233,7 +245,7 @@ def figure_subject(figure: Figure, title: str) -> Subject | None:
             continue
         if candidate.end <= span[0]:
             distance = float(span[0] - candidate.end)
-        elif candidate.placed:
+        elif candidate.placed or _reports(sentence, candidate):
             continue
         else:
             distance = (candidate.start - span[1]) * _AFTER_PENALTY
