@@ -13,11 +13,13 @@ dates, and squeezed into one 72-hour window so that every cross-feed pair
 (podcast episodes, releases, news of one day) is a candidate.
 
 Cost (CPU seconds of this process, so that other work on the machine does
-not count; SQLite runs in-process): a 30,000-story store (titles and ledes drawn from the corpus
-articles' vocabulary, 5% of them rewritten copies across feeds, spread over
-ten days), then 1,000 new stories grouped by the hook, and the Today and
-This-week views built. Targets: P ≥ 0.95, R ≥ 0.85; 1,000 into 30,000 ≤ 1 s;
-Today ≤ 100 ms.
+not count; SQLite runs in-process; the best of a few runs, since a busy
+machine only ever adds time): a 30,000-story store (titles and ledes drawn
+from the corpus articles' vocabulary, 5% of them rewritten copies across
+feeds, spread over ten days), then 1,000 new stories grouped by the hook,
+in one call and, as a refresh does, in one call per feed, each run on a
+fresh copy of the same store; and the Today and This-week views built.
+Targets: P ≥ 0.95, R ≥ 0.85; 1,000 into 30,000 ≤ 1 s; Today ≤ 100 ms.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import itertools
 import json
 import random
 import re
-import statistics
+import shutil
 import sys
 import tempfile
 import time
@@ -197,71 +199,127 @@ def _insert(store: Store, feeds: list[int], stories: list[tuple[int, Story]]) ->
     return ids
 
 
-def cost(size: int, new: int) -> dict[str, float]:
-    """Seconds to group *new* stories into a *size*-story store, and to
-    build the Today and This-week views."""
-    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder) / "c.db") as store:
-        feeds = list(_store_feeds(store, [f"feed{n}" for n in range(60)]).values())
-        base = _synthetic(size, 60, 10, seed=1)
-        _insert(store, feeds, base)
-        started = time.process_time()
-        digest.ensure_grouped(store, NOW)
-        backfill = time.process_time() - started
-        extra = _synthetic(new, 60, 0.5, seed=2)
-        ids = _insert(store, feeds, extra)
-        started = time.process_time()
-        digest.on_stories_stored(store, ids, NOW)
-        grouping = time.process_time() - started
+def _by_feed(store: Store, ids: list[int]) -> list[list[int]]:
+    """*ids* grouped by feed, as the refresh hands them to the hook."""
+    found: dict[int, list[int]] = defaultdict(list)
+    with store.db.reading() as conn:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for story_id, feed_id in conn.execute(
+                f"SELECT id, feed_id FROM stories WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            ):
+                found[feed_id].append(story_id)
+    return [sorted(group) for group in found.values()]
+
+
+def cost(size: int, new: int, runs: int) -> dict[str, float]:
+    """CPU seconds to group *new* stories into a *size*-story store (best
+    of *runs*, each on a copy of the same store), in one call and in one
+    call per feed, and to build the Today and This-week views."""
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder) / "base.db"
+        with Store.open(base) as store:
+            feeds = list(_store_feeds(store, [f"feed{n}" for n in range(60)]).values())
+            _insert(store, feeds, _synthetic(size, 60, 10, seed=1))
+            started = time.process_time()
+            digest.ensure_grouped(store, NOW)
+            backfill = time.process_time() - started
+            ids = _insert(store, feeds, _synthetic(new, 60, 0.5, seed=2))
+            per_feed = _by_feed(store, ids)
+        one_call, feed_calls = [], []
+        for run in range(runs):
+            for calls, times in (([ids], one_call), (per_feed, feed_calls)):
+                copy = Path(folder) / f"run{run}-{len(calls)}.db"
+                shutil.copy(base, copy)
+                with Store.open(copy) as store:
+                    started = time.process_time()
+                    for batch in calls:
+                        digest.on_stories_stored(store, batch, NOW)
+                    times.append(time.process_time() - started)
+                copy.unlink()
         today, week = [], []
-        for _ in range(5):
-            started = time.process_time()
-            digest.today(store, NOW, window="today")
-            today.append(time.process_time() - started)
-            started = time.process_time()
-            digest.today(store, NOW, window="week")
-            week.append(time.process_time() - started)
-        with store.db.reading() as conn:
-            entries = conn.execute("SELECT count(DISTINCT entry_id) FROM digest_stories").fetchone()
+        with Store.open(base) as store:
+            digest.on_stories_stored(store, ids, NOW)
+            for _ in range(5):
+                started = time.process_time()
+                digest.today(store, NOW, window="today")
+                today.append(time.process_time() - started)
+                started = time.process_time()
+                digest.today(store, NOW, window="week")
+                week.append(time.process_time() - started)
+            with store.db.reading() as conn:
+                entries = conn.execute(
+                    "SELECT count(DISTINCT entry_id) FROM digest_stories"
+                ).fetchone()[0]
     return {
         "backfill": backfill,
-        "grouping": grouping,
-        "today": statistics.median(today),
-        "week": statistics.median(week),
-        "entries": entries[0],
+        "grouping": min(one_call),
+        "grouping_worst": max(one_call),
+        "feed_calls": len(per_feed),
+        "per_feed": min(feed_calls),
+        "today": min(today),
+        "week": min(week),
+        "entries": entries,
         "size": size,
         "new": new,
+        "runs": runs,
     }
+
+
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a 5,000-story store for the cost")
     parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each cost, best kept")
     parser.add_argument("--verbose", action="store_true", help="print wrong and missed pairs")
     args = parser.parse_args()
     ok = True
-    print("grouping quality (pairwise)        stories  pairs  P      R")
+    print("Grouping quality (pairwise, targets P ≥ 0.95 and R ≥ 0.85)\n")
+    print(_row("set", "stories", "true pairs", "predicted pairs", "P", "R", "met"))
+    print(_row("---", "---:", "---:", "---:", "---:", "---:", "---"))
+    details = []
     for label, squeeze in (("written + corpus, real dates", False),
                            ("written + corpus, one window", True)):
         result = quality(squeeze)
-        print(f"  {label:32} {result['stories']:6} {result['true_pairs']:6}  "
-              f"{result['precision']:.3f}  {result['recall']:.3f}")
-        if args.verbose:
+        met = result["precision"] >= 0.95 and result["recall"] >= 0.85
+        ok &= met
+        print(_row(label, result["stories"], result["true_pairs"], result["predicted_pairs"],
+                   f"{result['precision']:.3f}", f"{result['recall']:.3f}", "yes" if met else "NO"))
+        details.append((label, result))
+    if args.verbose:
+        for label, result in details:
+            print(f"\n{label}:")
             for pair in result["false_pairs"]:
                 print("    false:", pair)
             for pair in result["missed_pairs"]:
                 print("    missed:", pair)
-        ok &= result["precision"] >= 0.95 and result["recall"] >= 0.85
     if not args.quality_only:
         size = 5000 if args.quick else 30000
-        result = cost(size, 1000)
-        print(f"cost ({result['size']:,} stories, {result['entries']:,} entries)")
-        print(f"  backfill of the whole store      {result['backfill']:7.2f} s")
-        print(f"  1,000 new stories grouped        {result['grouping'] * 1000:7.0f} ms  (target 1000)")
-        print(f"  Today view                       {result['today'] * 1000:7.1f} ms  (target 100)")
-        print(f"  This-week view                   {result['week'] * 1000:7.1f} ms")
-        ok &= result["grouping"] <= 1.0 and result["today"] <= 0.1
-    print("targets met" if ok else "TARGETS MISSED")
+        result = cost(size, 1000, max(args.runs, 1))
+        print(f"\nCost: {result['size']:,}-story store ({result['entries']:,} entries), "
+              f"{result['new']:,} new stories; CPU time, best of {result['runs']} runs\n")
+        grouping_met = result["grouping"] <= 1.0
+        today_met = result["today"] <= 0.1
+        ok &= grouping_met and today_met
+        calls = result["feed_calls"]
+        print(_row("measure", "CPU", "target", "met"))
+        print(_row("---", "---:", "---:", "---"))
+        print(_row("1,000 new stories grouped, one call", f"{result['grouping'] * 1000:.0f} ms",
+                   "≤ 1000 ms", "yes" if grouping_met else "NO"))
+        print(_row(f"the same, one call per feed ({calls} calls)",
+                   f"{result['per_feed'] * 1000:.0f} ms "
+                   f"({result['per_feed'] * 1000 / calls:.1f} ms a call)", "", ""))
+        print(_row("Today view", f"{result['today'] * 1000:.1f} ms", "≤ 100 ms",
+                   "yes" if today_met else "NO"))
+        print(_row("This-week view", f"{result['week'] * 1000:.1f} ms", "", ""))
+        print(_row("backfill of the whole store (ensure_grouped)",
+                   f"{result['backfill']:.2f} s", "", ""))
+        print(f"\n(one call, worst of {result['runs']}: {result['grouping_worst'] * 1000:.0f} ms)")
+    print("\ntargets met" if ok else "\nTARGETS MISSED")
     return 0 if ok else 1
 
 

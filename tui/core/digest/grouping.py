@@ -16,6 +16,13 @@ inverted index kept in SQLite (``digest_terms``), never with all stories.
 Stories of one feed join the same entry only through a shared link: a
 feed's own follow-ups are separate stories, and this guard stops a chain
 of loose matches from gluing a feed's stories together.
+
+Cost: a refresh batch reads its document frequencies in a few queries up
+front, weighs each story's terms once (idf is fixed for a batch), and
+writes its index terms once at the end, sorted, so that the B-tree pages
+of the term index are visited in order rather than once per story. The
+stories of the batch find each other through the batch's own postings,
+kept in memory until then.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import hashlib
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tui.core.digest import storage
@@ -57,24 +64,58 @@ SAME_TITLE_WHOLE = 0.30
 # ...and when each story's subject is absent from the other ("Netflix
 # raises prices" and "Spotify raises prices").
 OTHER_SUBJECT = 0.60
+# A batch of at least 1/ALL_DF_SHARE of the indexed stories (a backfill, a
+# first refresh) reads every document frequency in one scan: its
+# candidates' words would otherwise cost a query for nearly every story.
+ALL_DF_SHARE = 50
 
 
 @dataclass(slots=True)
 class _Vector:
-    """A story's terms, weighted, and what vetoes or tightens a match."""
+    """A story's terms, counted, and what vetoes or tightens a match.
 
-    title: Counter[str]
-    whole: Counter[str]
+    A story being grouped is the left side of its comparisons: its weights
+    (count × idf) and norms are worked out once, by :meth:`Grouper._weigh`.
+    A candidate is the right side, weighed as it is compared
+    (:meth:`Grouper._cosine`), so that it costs one pass over its terms.
+    """
+
+    title_terms: list[str]
+    whole: dict[str, int]
     idents: tuple[str, ...]
     subject: str | None
     names: frozenset[str]
+    title: dict[str, int] | None = None  # counts of title_terms, on first use
+    weights: dict[str, float] | None = None
+    norm: float = 0.0
+    title_weights: dict[str, float] | None = None
+    title_norm: float = 0.0
+
+
+@dataclass(slots=True)
+class _Story:
+    """What grouping reads of one story of the batch, worked out once
+    before the batch is grouped (so that its terms' frequencies can be
+    read in one go)."""
+
+    id: int
+    feed_id: int
+    published: float
+    title_terms: list[str]
+    lede_terms: list[str]
+    keys: list[str]
+    salience: float
+    signature: str
+    vector: _Vector
 
 
 class Grouper:
-    """Groups stories into entries inside one write transaction.
+    """Groups one batch of stories into entries inside one write transaction.
 
-    It caches document frequencies for the duration of one call (a refresh
-    batch), so that the stories of a batch cost a few indexed lookups each.
+    Document frequencies are read once per term and batch and then kept
+    up to date in memory; the batch's index terms are written at the end
+    (:meth:`group` does both), and until then the batch's stories find
+    each other through ``_postings``.
     """
 
     def __init__(self, conn: sqlite3.Connection, window_hours: float, now: float) -> None:
@@ -83,75 +124,111 @@ class Grouper:
         self.now = now
         self.indexed = storage.indexed_count(conn)
         self._df: dict[str, int] = {}
+        self._all_df = False  # does _df hold every term (a missing one is in no story)?
         self._idfs: dict[str, float] = {}
         self._delta: Counter[str] = Counter()
         self._vectors: dict[int, _Vector] = {}
+        self._postings: dict[str, list[tuple[float, int]]] = {}
+        # The batch's grouped stories: their feeds and (current) entries.
+        self._feed_of: dict[int, int] = {}
+        self._entry_of: dict[int, int] = {}
         self._next_entry = storage.next_entry_id(conn)
 
     # ---------------------------------------------------------------- public
 
-    def add(self, row: sqlite3.Row, previous: sqlite3.Row | None) -> int:
-        """Group one story (a row of :func:`storage.stories_to_group`);
-        returns its entry id. *previous* is its existing digest row, if any:
-        unchanged words keep their entry."""
-        title = row["title"] or ""
-        lede = plain_lede(row["head"] or "")
-        title_terms = terms(title)
-        lede_terms = terms(lede)
-        keys = link_keys(row["link"], row["guid"])
-        link_key = keys[0] if keys else None
-        alt_key = keys[1] if len(keys) > 1 else None
-        idents = identifiers(title)
-        subject, named = names(title, lede)
-        salience = figure_salience(row["h_kind"], row["h_value"], row["h_source"], row["h_start"])
-        signature = _signature(title_terms, lede_terms, link_key, row["published"])
+    def group(self, rows: Sequence[sqlite3.Row], previous: Mapping[int, sqlite3.Row]) -> None:
+        """Group *rows* (of :func:`storage.stories_to_group`, oldest first)
+        and write the batch's index terms and frequencies. *previous* holds
+        their existing digest rows: a story whose words did not change
+        keeps its entry."""
+        stories = [_read(row) for row in rows]
+        if len(stories) * ALL_DF_SHARE >= self.indexed:
+            self._df = storage.all_frequencies(self.conn)
+            self._all_df = True
+        else:
+            wanted: set[str] = set()
+            for story in stories:
+                wanted.update(story.vector.whole)
+            for prior in previous.values():
+                wanted.update(prior["title_terms"].split())
+                wanted.update(prior["lede_terms"].split())
+            self._load_df(wanted)
+        for story in stories:
+            self._add(story, previous.get(story.id))
+        postings = sorted(
+            [
+                (term, published, story_id)
+                for term, found in self._postings.items()
+                for published, story_id in found
+            ]
+        )
+        storage.add_terms(self.conn, postings)
+        storage.add_frequencies(self.conn, self._delta)
+        self._postings.clear()
+        self._delta.clear()
+
+    # ---------------------------------------------------------------- adding
+
+    def _add(self, story: _Story, previous: sqlite3.Row | None) -> int:
+        """Group one story; returns its entry id."""
         if previous is not None:
-            if previous["signature"] == signature:
-                storage.set_salience(self.conn, row["id"], salience)
+            if previous["signature"] == story.signature:
+                storage.set_salience(self.conn, story.id, story.salience)
                 return previous["entry_id"]
             removed = storage.forget(self.conn, previous)
             self._load_df(removed)
             for term in removed:
-                self._df[term] -= 1
+                self._df[term] = self._df.get(term, 0) - 1
                 self._delta[term] -= 1
             self.indexed -= 1
-        vector = _Vector(
-            Counter(title_terms), _whole(title_terms, lede_terms), idents, subject, named
-        )
-        self._load_df(vector.whole)
-        entry = self._choose_entry(row, keys, vector)
-        norm = self._norm(vector.whole)
+        vector = story.vector  # its terms' frequencies were read with the batch's
+        entry = self._choose_entry(story)
+        self._weigh(vector)
+        keys = story.keys
         storage.save_grouped(
             self.conn,
             (
-                row["id"], entry, row["feed_id"], row["published"], link_key, alt_key,
-                " ".join(title_terms), " ".join(lede_terms), " ".join(idents),
-                " ".join([subject or "-", *sorted(named)]), norm, salience, signature,
+                story.id,
+                entry,
+                story.feed_id,
+                story.published,
+                keys[0] if keys else None,
+                keys[1] if len(keys) > 1 else None,
+                " ".join(story.title_terms),
+                " ".join(story.lede_terms),
+                " ".join(vector.idents),
+                " ".join([vector.subject or "-", *sorted(vector.names)]),
+                vector.norm,
+                story.salience,
+                story.signature,
             ),
-            set(vector.whole),
         )
         self.indexed += 1
+        df, delta, postings = self._df, self._delta, self._postings
+        posting = (story.published, story.id)
         for term in vector.whole:
-            self._df[term] = self._df.get(term, 0) + 1
-            self._delta[term] += 1
-        self._vectors[row["id"]] = vector
+            df[term] = df.get(term, 0) + 1
+            delta[term] += 1
+            found = postings.get(term)
+            if found is None:
+                postings[term] = [posting]
+            else:
+                found.append(posting)
+        self._vectors[story.id] = vector
+        self._feed_of[story.id] = story.feed_id
+        self._entry_of[story.id] = entry
         return entry
-
-    def flush(self) -> None:
-        """Write the batch's document-frequency changes (once per term)."""
-        storage.add_frequencies(self.conn, self._delta)
-        self._delta.clear()
 
     # --------------------------------------------------------------- matching
 
-    def _choose_entry(self, row: sqlite3.Row, keys: list[str], vector: _Vector) -> int:
-        low, high = row["published"] - self.window, row["published"] + self.window
+    def _choose_entry(self, story: _Story) -> int:
+        low, high = story.published - self.window, story.published + self.window
         linked = {
             found["entry_id"]
-            for found in storage.by_link(self.conn, keys)
-            if low <= found["published"] <= high and found["story_id"] != row["id"]
+            for found in storage.by_link(self.conn, story.keys)
+            if low <= found["published"] <= high and found["story_id"] != story.id
         }
-        similar = self._similar_entries(row, vector, low, high)
+        similar = self._similar_entries(story, low, high)
         chosen = linked | {entry for entry, _ in similar}
         if not chosen:
             entry = self._next_entry
@@ -170,22 +247,26 @@ class Grouper:
                     chosen.discard(entry)
                 else:
                     feeds |= other
-            storage.merge_entries(self.conn, keep, chosen - {keep})
+            merged = chosen - {keep}
+            storage.merge_entries(self.conn, keep, merged)
+            for story_id, entry in self._entry_of.items():
+                if entry in merged:
+                    self._entry_of[story_id] = keep
             return keep
         return next(iter(chosen))
 
-    def _similar_entries(
-        self, row: sqlite3.Row, vector: _Vector, low: float, high: float
-    ) -> list[tuple[int, float]]:
+    def _similar_entries(self, story: _Story, low: float, high: float) -> list[tuple[int, float]]:
         """Entries holding a story like this one, best first, none of which
         already carries a story of this story's feed."""
+        vector = story.vector
+        df = self._df
         rarest = sorted(
-            (term for term in vector.whole if 0 < self._df.get(term, 0) <= COMMON_DF),
-            key=lambda term: self._df.get(term, 0),
+            (term for term in vector.whole if 0 < df.get(term, 0) <= COMMON_DF),
+            key=lambda term: df.get(term, 0),
         )[:LOOKUP_TERMS]
+        title = _title(vector)
         weights = {
-            term: self._idf(term) * (TITLE_WEIGHT if term in vector.title else 1)
-            for term in rarest
+            term: self._idf(term) * (TITLE_WEIGHT if term in title else 1) for term in rarest
         }
         if not weights:
             return []
@@ -193,60 +274,95 @@ class Grouper:
         # cosine cannot pass the threshold otherwise, so it is not scored.
         floor = MIN_SHARED * sum(weights.values())
         best = [
-            story_id
-            for story_id in storage.candidates(
-                self.conn, weights, low, high, floor, MAX_CANDIDATES + 1
-            )
-            if story_id != row["id"]
+            found
+            for found in self._candidates(weights, low, high, floor, MAX_CANDIDATES + 1)
+            if found[0] != story.id
         ]
         if not best:
             return []
-        norm = self._norm(vector.whole)
-        scores: dict[int, float] = {}
-        for found in storage.candidate_rows(self.conn, best):
-            if found["feed_id"] == row["feed_id"]:
+        self._weigh(vector)
+        others: list[tuple[int, int]] = []  # (entry, story id) in story id order
+        unparsed: list[sqlite3.Row] = []
+        for story_id, _, found in sorted(best, key=lambda item: item[0]):
+            if found is None:  # a story of this batch
+                feed, entry = self._feed_of[story_id], self._entry_of[story_id]
+            elif found["entry_id"] is None:  # its story left the store
                 continue
-            other = self._vector_of(found)
+            else:
+                feed, entry = found["feed_id"], found["entry_id"]
+                if story_id not in self._vectors:
+                    unparsed.append(found)
+            if feed != story.feed_id:
+                others.append((entry, story_id))
+        self._parse(unparsed)
+        scores: dict[int, float] = {}
+        for entry, story_id in others:
+            other = self._vectors[story_id]
             if conflicting(vector.idents, other.idents):
                 continue
-            score = self._score(vector, norm, other)
-            if score > scores.get(found["entry_id"], 0.0):
-                scores[found["entry_id"]] = score
+            score = self._score(vector, other)
+            if score > scores.get(entry, 0.0):
+                scores[entry] = score
         result = []
         for entry, score in sorted(scores.items(), key=lambda item: -item[1]):
             feeds = {feed for _, feed in storage.entry_feeds(self.conn, entry)}
-            if row["feed_id"] not in feeds:
+            if story.feed_id not in feeds:
                 result.append((entry, score))
         return result
 
-    def _vector_of(self, found: sqlite3.Row) -> _Vector:
-        """A stored story's vector, parsed once per batch."""
-        vector = self._vectors.get(found["story_id"])
-        if vector is None:
+    def _candidates(
+        self, weights: dict[str, float], low: float, high: float, floor: float, limit: int
+    ) -> list[tuple[int, float, sqlite3.Row | None]]:
+        """The stories in [low, high] sharing at least *floor* of *weights*,
+        heaviest first, at most *limit*, with their stored rows: the stored
+        index's best (SQLite sums those) and the batch's own (no row),
+        summed here in the same term order."""
+        ranked: list[tuple[int, float, sqlite3.Row | None]] = [
+            (found["story_id"], found["shared"], found)
+            for found in storage.candidates(self.conn, weights, low, high, floor, limit)
+        ]
+        shared: dict[int, float] = {}
+        postings = self._postings
+        for term, weight in weights.items():
+            for published, story_id in postings.get(term, ()):
+                if low <= published <= high:
+                    shared[story_id] = shared.get(story_id, 0.0) + weight
+        if shared:
+            ranked += [
+                (story_id, total, None) for story_id, total in shared.items() if total >= floor
+            ]
+            ranked.sort(key=lambda item: (-item[1], item[0]))
+        return ranked[:limit]
+
+    def _parse(self, found_rows: Iterable[sqlite3.Row]) -> None:
+        """Vectors of stored candidate stories, parsed once per batch; their
+        terms' frequencies are read in one query."""
+        wanted: list[str] = []
+        for found in found_rows:
             title_terms = found["title_terms"].split()
             subject, *named = found["names"].split() or ["-"]
             vector = _Vector(
-                Counter(title_terms),
+                title_terms,
                 _whole(title_terms, found["lede_terms"].split()),
                 tuple(found["idents"].split()),
                 None if subject == "-" else subject,
                 frozenset(named),
             )
-            self._load_df(vector.whole)
             self._vectors[found["story_id"]] = vector
-        return vector
+            wanted.extend(vector.whole)
+        self._load_df(wanted)
 
-    def _score(self, vector: _Vector, norm: float, other: _Vector) -> float:
+    def _score(self, vector: _Vector, other: _Vector) -> float:
         """How alike two stories are, 0 when not alike enough: the cosine of
         their weighted terms, or of their titles when those match well.
         Stories about different subjects need a stronger likeness."""
-        whole = self._cosine(vector.whole, norm, other.whole)
+        whole = self._cosine(self._weigh(vector), vector.norm, other.whole)
         if _other_subjects(vector, other):
             return whole if whole >= OTHER_SUBJECT else 0.0
         if whole >= SAME_EVENT:
             return whole
         if whole >= SAME_TITLE_WHOLE:
-            title = self._cosine(vector.title, self._norm(vector.title), other.title)
+            title = self._cosine(self._weigh_title(vector), vector.title_norm, _title(other))
             if title >= SAME_TITLE:
                 return whole
         return 0.0
@@ -254,14 +370,20 @@ class Grouper:
     # ---------------------------------------------------------------- weights
 
     def _load_df(self, wanted: Iterable[str]) -> None:
-        missing = [term for term in wanted if term not in self._df]
+        """Read the document frequencies of the *wanted* terms not read yet."""
+        if self._all_df:
+            return
+        df = self._df
+        missing = list(set(wanted).difference(df))
         if missing:
             found = storage.document_frequencies(self.conn, missing)
             for term in missing:
-                self._df[term] = found.get(term, 0)
+                df[term] = found.get(term, 0)
 
     def _idf(self, term: str) -> float:
         # Weights are fixed for the batch: N moves by at most the batch size.
+        # A term's weight is taken when first needed (its frequency then);
+        # _weights and _cosine inline this: it is the inner loop of grouping.
         weight = self._idfs.get(term)
         if weight is None:
             weight = self._idfs[term] = math.log(
@@ -269,34 +391,92 @@ class Grouper:
             )
         return weight
 
-    def _norm(self, counts: Counter[str]) -> float:
-        idf = self._idf
-        return math.sqrt(sum((count * idf(term)) ** 2 for term, count in counts.items()))
+    def _weigh(self, vector: _Vector) -> dict[str, float]:
+        """The weights of a story's terms and its norm, worked out once."""
+        if vector.weights is None:
+            vector.weights, vector.norm = self._weights(vector.whole)
+        return vector.weights
 
-    def _cosine(self, left: Counter[str], left_norm: float, right: Counter[str]) -> float:
+    def _weigh_title(self, vector: _Vector) -> dict[str, float]:
+        """The weights of a story's title terms and their norm, worked out once."""
+        if vector.title_weights is None:
+            vector.title_weights, vector.title_norm = self._weights(_title(vector))
+        return vector.title_weights
+
+    def _weights(self, counts: dict[str, int]) -> tuple[dict[str, float], float]:
+        """count × idf of each term, and the vector's length."""
+        idfs, df, log = self._idfs, self._df, math.log
+        documents = self.indexed + IDF_PRIOR
+        weights: dict[str, float] = {}
+        for term, count in counts.items():
+            idf = idfs.get(term)
+            if idf is None:
+                idf = idfs[term] = log(documents / (df.get(term, 0) + 1))
+            weights[term] = count * idf
+        return weights, math.sqrt(sum([weight**2 for weight in weights.values()]))
+
+    def _cosine(self, left: dict[str, float], left_norm: float, right: dict[str, int]) -> float:
+        """The cosine of a weighted vector and a candidate's term counts,
+        weighing the candidate as it goes (:meth:`_idf` inlined: this is
+        the inner loop of grouping). Its squared length and the dot product
+        are summed term by term in its order, as they always were, so that
+        every score is the same float it always was."""
         if not left_norm:
             return 0.0
-        idf = self._idf
+        idfs, df, log = self._idfs, self._df, math.log
+        documents = self.indexed + IDF_PRIOR
         dot = 0.0
-        right_norm = 0.0
+        square = 0.0
         for term, count in right.items():
-            weight = count * idf(term)
-            right_norm += weight * weight
+            idf = idfs.get(term)
+            if idf is None:
+                idf = idfs[term] = log(documents / (df.get(term, 0) + 1))
+            weight = count * idf
+            square += weight * weight
             mine = left.get(term)
-            if mine:
-                dot += mine * idf(term) * weight
-        if not right_norm or not dot:
+            if mine is not None:
+                dot += mine * weight
+        if not square or not dot:
             return 0.0
-        return dot / (left_norm * math.sqrt(right_norm))
+        return dot / (left_norm * math.sqrt(square))
 
 
-def _whole(title_terms: list[str], lede_terms: list[str]) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for term in title_terms:
-        counts[term] += TITLE_WEIGHT
-    for term in lede_terms:
-        counts[term] += 1
-    return counts
+def _read(row: sqlite3.Row) -> _Story:
+    """A story's terms, link keys, names and signature, from its row."""
+    title = row["title"] or ""
+    lede = plain_lede(row["head"] or "")
+    title_terms = terms(title)
+    lede_terms = terms(lede)
+    keys = link_keys(row["link"], row["guid"])
+    subject, named = names(title, lede)
+    vector = _Vector(
+        title_terms, _whole(title_terms, lede_terms), identifiers(title), subject, named
+    )
+    return _Story(
+        id=row["id"],
+        feed_id=row["feed_id"],
+        published=row["published"],
+        title_terms=title_terms,
+        lede_terms=lede_terms,
+        keys=keys,
+        salience=figure_salience(row["h_kind"], row["h_value"], row["h_source"], row["h_start"]),
+        signature=_signature(title_terms, lede_terms, keys[0] if keys else None, row["published"]),
+        vector=vector,
+    )
+
+
+def _title(vector: _Vector) -> dict[str, int]:
+    """How often each title term occurs (worked out when first needed: most
+    candidates never get to a title comparison)."""
+    if vector.title is None:
+        vector.title = Counter(vector.title_terms)
+    return vector.title
+
+
+def _whole(title_terms: list[str], lede_terms: list[str]) -> dict[str, int]:
+    """Term counts of title and lede, a title word counting TITLE_WEIGHT
+    times; title terms first (the order every sum over them follows)."""
+    return Counter(title_terms * TITLE_WEIGHT + lede_terms)
 
 
 def _other_subjects(one: _Vector, other: _Vector) -> bool:

@@ -57,10 +57,7 @@ def on_stories_stored(
             storage.set_meta(conn, "pruned_at", repr(moment))
         rows = storage.stories_to_group(conn, ids)
         previous = storage.grouped_rows(conn, ids)
-        grouper = Grouper(conn, window_hours, moment)
-        for row in rows:
-            grouper.add(row, previous.get(row["id"]))
-        grouper.flush()
+        Grouper(conn, window_hours, moment).group(rows, previous)
         record_observations(conn, [row["id"] for row in rows])
 
 

@@ -94,6 +94,28 @@ def stem(word: str) -> str:
     return word
 
 
+# What each token becomes, remembered: a feed's vocabulary repeats, and
+# grouping a refresh batch reads every title and lede. Bounded by clearing.
+_MEMO_SIZE = 100_000
+_TOKEN_TERMS: dict[str, str | tuple[str, ...]] = {}
+_NAME_KEYS: dict[str, str] = {}
+
+
+def _token_terms(token: str) -> str | tuple[str, ...]:
+    """The term of one token ("" for none), or a CJK token's bigrams."""
+    token = token.strip("._")
+    if not token:
+        return ""
+    cjk = _CJK.findall(token)
+    if cjk:
+        return tuple(
+            run[i : i + 2] for run in cjk for i in range(max(len(run) - 1, 1))
+        )
+    if token in STOPWORDS or (len(token) == 1 and not token.isdigit()):
+        return ""
+    return stem(token)
+
+
 def terms(text: str) -> list[str]:
     """The normalised terms of *text*, in order, repeats kept."""
     if not text:
@@ -101,18 +123,18 @@ def terms(text: str) -> list[str]:
     text = _POSSESSIVE.sub("", text)
     text = _AMOUNT.sub(_amount, _fold(text).replace("$", " ").replace("€", " ").replace("£", " "))
     found: list[str] = []
+    memo = _TOKEN_TERMS
     for token in _TOKEN.findall(text):
-        token = token.strip("._")
-        if not token:
-            continue
-        cjk = _CJK.findall(token)
-        if cjk:
-            for run in cjk:
-                found.extend(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
-            continue
-        if token in STOPWORDS or (len(token) == 1 and not token.isdigit()):
-            continue
-        found.append(stem(token))
+        term = memo.get(token)
+        if term is None:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            term = memo[token] = _token_terms(token)
+        if isinstance(term, str):
+            if term:
+                found.append(term)
+        else:
+            found.extend(term)
     return found
 
 
@@ -177,19 +199,35 @@ def names(title: str, lede: str) -> tuple[str | None, frozenset[str]]:
     stricter likeness."""
     subject: str | None = None
     found: set[str] = set()
-    words = _NAME.findall(f"{title} {lede}")
-    capitalised = sum(1 for word in words if word[0].isupper())
-    if words and capitalised > 0.4 * len(words):
+    title_words = _NAME.findall(title or "")
+    lede_words = _NAME.findall(lede or "")
+    count = len(title_words) + len(lede_words)
+    capitalised = sum(1 for word in title_words if word[0].isupper()) + sum(
+        1 for word in lede_words if word[0].isupper()
+    )
+    if count and capitalised > 0.4 * count:
         return None, frozenset()  # German, or a Title Case title alone: no telling names
-    for index, text in enumerate((title, lede)):
-        for match in _NAME.finditer(text or ""):
-            word = _POSSESSIVE.sub("", match.group()).rstrip(".'’-")
-            if len(word) < 2 or word == word.lower():
-                continue
-            lower = word.lower() if word.isascii() else _fold(word)
-            if lower in STOPWORDS or lower in _TITLE_OPENERS or lower.isdigit():
-                continue
-            found.add(lower)
-            if index == 0 and subject is None:
-                subject = lower
+    memo = _NAME_KEYS
+    for index, words in enumerate((title_words, lede_words)):
+        for word in words:
+            key = memo.get(word)
+            if key is None:
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                key = memo[word] = _name_key(word)
+            if key:
+                found.add(key)
+                if index == 0 and subject is None:
+                    subject = key
     return subject, frozenset(found)
+
+
+def _name_key(word: str) -> str:
+    """A word's name in lower case, or "" when it names nothing."""
+    word = _POSSESSIVE.sub("", word).rstrip(".'’-")
+    if len(word) < 2 or word == word.lower():
+        return ""
+    lower = word.lower() if word.isascii() else _fold(word)
+    if lower in STOPWORDS or lower in _TITLE_OPENERS or lower.isdigit():
+        return ""
+    return lower
