@@ -118,13 +118,23 @@ class Grouper:
     each other through ``_postings``.
     """
 
-    def __init__(self, conn: sqlite3.Connection, window_hours: float, now: float) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        window_hours: float,
+        now: float,
+        frequencies: dict[str, int] | None = None,
+        complete: bool = False,
+    ) -> None:
+        """*frequencies* are document frequencies known to match the store
+        (*complete*: all of them); the grouper reads the others and keeps
+        them all up to date, in that very dict (see :attr:`frequencies`)."""
         self.conn = conn
         self.window = window_hours * 3600.0
         self.now = now
         self.indexed = storage.indexed_count(conn)
-        self._df: dict[str, int] = {}
-        self._all_df = False  # does _df hold every term (a missing one is in no story)?
+        self._df: dict[str, int] = {} if frequencies is None else frequencies
+        self._all_df = complete  # does _df hold every term (a missing one is in no story)?
         self._idfs: dict[str, float] = {}
         self._delta: Counter[str] = Counter()
         self._vectors: dict[int, _Vector] = {}
@@ -136,13 +146,19 @@ class Grouper:
 
     # ---------------------------------------------------------------- public
 
+    @property
+    def frequencies(self) -> tuple[dict[str, int], bool]:
+        """The document frequencies read or written, as the store has them
+        once the batch commits, and whether they are all of them."""
+        return self._df, self._all_df
+
     def group(self, rows: Sequence[sqlite3.Row], previous: Mapping[int, sqlite3.Row]) -> None:
         """Group *rows* (of :func:`storage.stories_to_group`, oldest first)
         and write the batch's index terms and frequencies. *previous* holds
         their existing digest rows: a story whose words did not change
         keeps its entry."""
         stories = [_read(row) for row in rows]
-        if len(stories) * ALL_DF_SHARE >= self.indexed:
+        if not self._all_df and len(stories) * ALL_DF_SHARE >= self.indexed:
             self._df = storage.all_frequencies(self.conn)
             self._all_df = True
         else:
@@ -298,7 +314,8 @@ class Grouper:
         scores: dict[int, float] = {}
         for entry, story_id in others:
             other = self._vectors[story_id]
-            if conflicting(vector.idents, other.idents):
+            # (Most titles name no model or version: skip the check then.)
+            if vector.idents and other.idents and conflicting(vector.idents, other.idents):
                 continue
             score = self._score(vector, other)
             if score > scores.get(entry, 0.0):

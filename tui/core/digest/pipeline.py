@@ -5,19 +5,43 @@ it, and read state shared by an entry's stories."""
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from tui.core.digest import storage
 from tui.core.digest.grouping import DEFAULT_WINDOW_HOURS, INDEX_DAYS, Grouper
 from tui.core.digest.metrics import record_observations
 from tui.core.store import Store
+from tui.core.store.db import Database
 from tui.core.store.rows import to_ts
 
 # Backfill works in slices so that a large old store never holds the write
 # lock for long (a refresh in another process can write between slices).
 _BACKFILL_SLICE = 2000
 _PRUNE_EVERY = 86400.0
+_MAX_KEPT_TERMS = 300_000
+
+
+@dataclass(slots=True)
+class _Frequencies:
+    """Document frequencies kept between calls of the hook, for one store.
+
+    The refresh calls the hook once per feed, and each call would read the
+    same common words' frequencies again (a sixth of its time). Only the
+    grouper writes ``digest_df``, so what it read and wrote stays true as
+    long as no other connection commits (``PRAGMA data_version`` tells),
+    no prune runs, and its transaction commits: the kept copy is taken out
+    for a call and put back only after the commit.
+    """
+
+    version: int
+    df: dict[str, int]
+    complete: bool
+
+
+_KEPT: weakref.WeakKeyDictionary[Database, _Frequencies] = weakref.WeakKeyDictionary()
 
 
 def _seconds(now: datetime | float | None) -> float:
@@ -48,17 +72,36 @@ def on_stories_stored(
     if not ids:
         return
     moment = _seconds(now)
-    with store.db.transaction() as conn:
-        # Prune before grouping: old stories stored by this very call are
-        # indexed until the next day's prune, so they can meet each other.
-        last = storage.meta(conn, "pruned_at")
-        if last is None or moment - float(last) > _PRUNE_EVERY:
-            storage.prune_terms(conn, moment - (INDEX_DAYS + 1) * 86400)
-            storage.set_meta(conn, "pruned_at", repr(moment))
-        rows = storage.stories_to_group(conn, ids)
-        previous = storage.grouped_rows(conn, ids)
-        Grouper(conn, window_hours, moment).group(rows, previous)
-        record_observations(conn, [row["id"] for row in rows])
+    # The store's lock is held from taking the kept frequencies to putting
+    # them back after the commit, so that no other thread's call sees them
+    # half way (the lock is re-entrant: the transaction takes it again).
+    with store.db.reading():
+        kept = _KEPT.pop(store.db, None)
+        with store.db.transaction() as conn:
+            version = conn.execute("PRAGMA data_version").fetchone()[0]
+            if kept is not None and kept.version != version:
+                kept = None  # another connection wrote to the store
+            # Prune before grouping: old stories stored by this very call are
+            # indexed until the next day's prune, so they can meet each other.
+            last = storage.meta(conn, "pruned_at")
+            if last is None or moment - float(last) > _PRUNE_EVERY:
+                storage.prune_terms(conn, moment - (INDEX_DAYS + 1) * 86400)
+                storage.set_meta(conn, "pruned_at", repr(moment))
+                kept = None
+            rows = storage.stories_to_group(conn, ids)
+            previous = storage.grouped_rows(conn, ids)
+            grouper = Grouper(
+                conn,
+                window_hours,
+                moment,
+                kept.df if kept is not None else None,
+                kept is not None and kept.complete,
+            )
+            grouper.group(rows, previous)
+            record_observations(conn, [row["id"] for row in rows])
+        df, complete = grouper.frequencies
+        if not conn.in_transaction and len(df) <= _MAX_KEPT_TERMS:  # committed, not nested
+            _KEPT[store.db] = _Frequencies(version, df, complete)
 
 
 def ensure_grouped(
