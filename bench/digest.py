@@ -274,7 +274,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a 5,000-story store for the cost")
     parser.add_argument("--quality-only", action="store_true")
-    parser.add_argument("--runs", type=int, default=3, help="runs of each cost, best kept")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each cost, best kept")
     parser.add_argument("--verbose", action="store_true", help="print wrong and missed pairs")
     args = parser.parse_args()
     ok = True
