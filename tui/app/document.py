@@ -19,13 +19,12 @@ from collections.abc import Sequence
 from tui.app.format import figure_value, kind_class
 from tui.app.view import FigureRow, ReaderDoc, safe_link
 from tui.core.models import Figure, Story
-from tui.core.sanitize import clean, one_line
+from tui.core.sanitize import clean, markdown_literal, one_line
 
 MARK_BASE = 0xE000
 MARK_LIMIT = 0x0FFF  # figures per story that can be marked
 MARK_CLOSE = chr(0xEFFF)
 _MARKS = re.compile("[\ue000-\uefff]")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~-])")
 # Places in Markdown where an inserted mark would change a link or code
 # rather than visible text.
 _HIDDEN = re.compile(r"\]\([^)\n]*\)|<https?:[^>\n]*>|`[^`\n]*`|!\[[^\]\n]*\]")
@@ -45,10 +44,6 @@ def mark_index(char: str) -> int | None:
 def strip_marks(text: str) -> str:
     """*text* without any of our marks (applied to feed text first)."""
     return _MARKS.sub("", text)
-
-
-def _escape(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def _hidden_ranges(text: str) -> list[tuple[int, int]]:
@@ -94,7 +89,7 @@ def mark_figures(
 def _part(text: str, title: bool) -> str:
     cleaned = strip_marks(clean(text))
     if title:
-        return _escape(cleaned.replace("\n", " ").replace("\t", " "))
+        return markdown_literal(cleaned.replace("\n", " ").replace("\t", " "))
     return cleaned
 
 

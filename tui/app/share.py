@@ -18,19 +18,14 @@ import unicodedata
 from pathlib import Path
 
 from tui.core.models import Figure, Story
-from tui.core.sanitize import clean, one_line
+from tui.core.sanitize import clean, markdown_literal, one_line
 from tui.core.urls import safe_web_url
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 _MARKS = re.compile("[\ue000-\uefff]")
 
 
 class SaveError(Exception):
     """The Markdown file could not be written; the message says why."""
-
-
-def _escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", text)
 
 
 def figure_text(figure: Figure) -> str:
@@ -60,17 +55,17 @@ def key_figures(figures: list[Figure]) -> list[str]:
             continue
         seen.add(key)
         words = " ".join(part for part in (noun, f"per {per}" if per else "") if part)
-        items.append(f"- **{_escape(value)}**" + (f" {_escape(words)}" if words else ""))
+        items.append(f"- **{markdown_literal(value)}**" + (f" {markdown_literal(words)}" if words else ""))
     return items
 
 
 def story_markdown(story: Story) -> str:
     """*story* as a Markdown document (see the module docstring)."""
-    title = _escape(one_line(story.title, 300)) or "(untitled)"
+    title = markdown_literal(one_line(story.title, 300)) or "(untitled)"
     lines = [f"# {title}", ""]
     feed = one_line(story.feed_title, 120)
     if feed:
-        lines.append(f"- Source: {_escape(feed)}")
+        lines.append(f"- Source: {markdown_literal(feed)}")
     lines.append(f"- Date: {story.published.astimezone():%Y-%m-%d %H:%M %Z}".rstrip())
     link = safe_web_url(story.link)
     if link:

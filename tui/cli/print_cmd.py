@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from tui.cli.common import CliError, get_config, open_store
 from tui.core.models import Figure, Story
-from tui.core.sanitize import json_dumps, one_line
+from tui.core.sanitize import json_dumps, markdown_link_target, markdown_literal, one_line
 
 HELP = "print stories as JSON or Markdown (--unread, --since 2d, --tag, --limit)"
 _SINCE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
@@ -89,14 +89,7 @@ def _story_json(story: Story, figures: list[Figure]) -> dict[str, object]:
 
 
 def _escape(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", one_line(text))
-
-
-def _link_target(url: str) -> str:
-    """A stored link as a Markdown link target: characters that could end
-    the target early and start a link of the feed's own making (``)``,
-    ``(``, brackets, spaces) percent-encoded."""
-    return re.sub(r"[()\[\]<>\s\\`]", lambda m: f"%{ord(m.group()):02X}", one_line(url))
+    return markdown_literal(one_line(text))
 
 
 def to_markdown(stories: list[Story], figures: dict[int | None, list[Figure]]) -> str:
@@ -106,7 +99,7 @@ def to_markdown(stories: list[Story], figures: dict[int | None, list[Figure]]) -
     lines = [f"# Digest ({len(stories)} stories)", ""]
     for story in stories:
         title = _escape(story.title or "(untitled)")
-        head = f"[{title}]({_link_target(story.link)})" if story.link else title
+        head = f"[{title}]({markdown_link_target(story.link)})" if story.link else title
         when = f"{story.published:%Y-%m-%d %H:%M}" if story.published else ""
         flags = "" if story.read else " · unread"
         flags += " · ★" if story.starred else ""

@@ -73,3 +73,23 @@ def json_dumps(value: object, **options: object) -> str:
     ``\\uXXXX`` escapes too. The value a JSON reader gets is unchanged."""
     text = json.dumps(value, ensure_ascii=False, **options)  # type: ignore[arg-type]
     return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+# Every ASCII character that can start or end Markdown/CommonMark syntax,
+# and "&" where it would begin an entity ("&#91;" is a bracket again).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~-])|&(?=#?\w+;)")
+
+
+def markdown_literal(text: str) -> str:
+    """*text* as Markdown that renders as exactly these characters: every
+    character that could start markup is backslash-escaped, so a feed's
+    "[x](javascript:…)", "<script>" or "**" stays text. Sanitise first
+    (:func:`clean` or :func:`one_line`): this only escapes."""
+    return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + (match.group(1) or "&"), text)
+
+
+def markdown_link_target(url: str) -> str:
+    """A checked URL as a Markdown link destination: the characters that
+    could end it early and open a link of the feed's own making
+    (parentheses, brackets, spaces, backslashes) percent-encoded."""
+    return re.sub(r"[()\[\]<>\s\\`]", lambda m: f"%{ord(m.group()):02X}", one_line(url))

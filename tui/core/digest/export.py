@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from tui.core.digest.entries import Entry, FigureGroup, Source
 from tui.core.figures import format_value
 from tui.core.models import Figure, FigureKind
-from tui.core.sanitize import clean, json_dumps, one_line
+from tui.core.sanitize import clean, json_dumps, markdown_link_target, markdown_literal, one_line
 from tui.core.urls import safe_web_url
 
 SCHEMA_VERSION = 1
@@ -100,27 +100,17 @@ def _value_feeds(group: FigureGroup) -> list[tuple[str, list[str]]]:
 # ([ ] and so ! and ( )), emphasis (* _ ~), code (`), raw HTML and
 # autolinks (< >), a table cell (|), a heading's closing run (#), and the
 # escape itself. An & is escaped only where it would start an entity.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]()<>#|~!])|&(?=#?\w+;)")
 
 
 def md_text(text: str | None) -> str:
-    """Feed text as literal Markdown: sanitised onto one line, then every
-    character that could start markup escaped, so that "[x](javascript:…)"
-    or "<script>" stays text."""
-    return _MD_SPECIAL.sub(lambda match: "\\" + (match.group(1) or "&"), one_line(text))
-
-
-def md_link_target(url: str) -> str:
-    """A checked http(s) URL as a Markdown link destination: characters that
-    could end it early (parentheses, brackets, spaces, backslashes) are
-    percent-encoded."""
-    return re.sub(r"[()\[\]<>\s\\`]", lambda m: f"%{ord(m.group()):02X}", one_line(url))
+    """Feed text as literal Markdown on one line (see :func:`markdown_literal`)."""
+    return markdown_literal(one_line(text))
 
 
 def _md_source(source: Source, entry_title: str) -> str:
     feed = md_text(source.feed_title) or "(unnamed feed)"
     link = safe_web_url(source.link)
-    line = f"- [{feed}]({md_link_target(link)})" if link else f"- {feed}"
+    line = f"- [{feed}]({markdown_link_target(link)})" if link else f"- {feed}"
     line += f" · {_when(source.published)}"
     own = one_line(source.title)
     if own and own != entry_title:
