@@ -66,38 +66,71 @@ def _hours(seconds: float) -> str:
     return f"{hours / 24:.0f} days"
 
 
+@dataclass(slots=True)
+class _Parts:
+    """The terms of an entry's score, before they are explained."""
+
+    age: float
+    recency: float
+    feeds: dict[int, float]
+    sources: float
+    figure: float
+    heaviest: int
+    weight: float
+
+    @property
+    def score(self) -> float:
+        return (self.recency + self.sources + self.figure) * self.weight
+
+
+def _parts(members: list[sqlite3.Row], now: float, half_life: float) -> _Parts:
+    newest = 0.0
+    figure = 0.0
+    feeds: dict[int, float] = {}
+    for row in members:
+        newest = max(newest, row["published"])
+        figure = max(figure, row["salience"])
+        feeds[row["feed_id"]] = row["weight"]
+    age = max(now - newest, 0.0)
+    recency = RECENCY_POINTS * 0.5 ** (age / 3600 / half_life)
+    sources = SOURCE_POINTS * math.log2(len(feeds))
+    heaviest = max(feeds, key=lambda feed: (feeds[feed], -feed))
+    return _Parts(age, recency, feeds, sources, figure, heaviest, max(feeds[heaviest], 0.0))
+
+
 def score_members(
     members: list[sqlite3.Row], now: float, half_life: float, names: dict[int, str] | None = None
 ) -> tuple[float, list[ScoreTerm]]:
     """The score of one entry from its members' rows (feed_id, published,
-    salience, weight) and the terms that make it up."""
-    newest = max(row["published"] for row in members)
-    age = max(now - newest, 0.0)
-    recency = RECENCY_POINTS * 0.5 ** (age / 3600 / half_life)
-    feeds = {row["feed_id"]: row["weight"] for row in members}
-    sources = SOURCE_POINTS * math.log2(len(feeds))
-    figure = max(row["salience"] for row in members)
-    heaviest = max(feeds, key=lambda feed: (feeds[feed], -feed))
-    weight = max(feeds[heaviest], 0.0)
-    score = (recency + sources + figure) * weight
+    salience, weight) and the terms that make it up. The ranking itself
+    uses only ``_parts(...).score``: it scores every entry of the window
+    (thousands in a week) and explains only the ones it shows."""
+    parts = _parts(members, now, half_life)
     named = names or {}
-    feed_list = ", ".join(named.get(feed, f"feed {feed}") for feed in feeds)
+    count = len(parts.feeds)
+    feed_list = ", ".join(named.get(feed, f"feed {feed}") for feed in parts.feeds)
+    heaviest = named.get(parts.heaviest, f"feed {parts.heaviest}")
     terms = [
         ScoreTerm(
-            "recency", recency, f"newest source {_hours(age)} ago (half-life {half_life:.0f} h)"
+            "recency",
+            parts.recency,
+            f"newest source {_hours(parts.age)} ago (half-life {half_life:.0f} h)",
         ),
         ScoreTerm(
-            "sources", sources, f"{len(feeds)} feed{'s carry' if len(feeds) != 1 else ' carries'} it"
-            + (f": {feed_list}" if named else "")
+            "sources",
+            parts.sources,
+            f"{count} feed{'s carry' if count != 1 else ' carries'} it"
+            + (f": {feed_list}" if named else ""),
         ),
-        ScoreTerm("figure", figure, "salience of its best headline figure"),
+        ScoreTerm("figure", parts.figure, "salience of its best headline figure"),
         ScoreTerm(
-            "feed weight", weight,
-            f"the largest weight among its feeds ({named.get(heaviest, f'feed {heaviest}')})",
+            "feed weight",
+            parts.weight,
+            f"the largest weight among its feeds ({heaviest})",
             factor=True,
         ),
     ]
-    return score, terms
+    return parts.score, terms
 
 
 def today(
@@ -134,7 +167,7 @@ def today(
     for entry_id, members in by_entry.items():
         if unread_only and any(row["read"] for row in members):
             continue
-        score, _ = score_members(members, moment, half_life)
+        score = _parts(members, moment, half_life).score
         scored.append(_Scored(entry_id, score, max(row["published"] for row in members)))
     scored.sort(key=lambda item: (-item.score, -item.newest, item.entry_id))
     shown = scored if limit is None else scored[:limit]
