@@ -131,11 +131,6 @@ def test_the_same_template_title_about_another_product_stays_apart(
     assert not together(desk, first, second)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grouping.py: same template, different company (cosine passes OTHER_SUBJECT); "
-    "reported to the grouping owner",
-)
 def test_the_same_template_title_about_another_company_stays_apart(desk: Desk) -> None:
     netflix = desk.file(
         "Ars",
