@@ -216,6 +216,27 @@ def test_stories_stored_without_the_hook_are_grouped_when_the_digest_is_shown(
     assert sorted(entry.story_ids) == [first, second]
 
 
+def test_stories_older_than_every_view_wait_to_be_grouped_but_keep_their_metrics(
+    desk: Desk,
+) -> None:
+    old_lede = "Huawei said HarmonyOS now has 10 million users."
+    old = desk.file(
+        "Ars", "HarmonyOS passes 10 million users", old_lede, hours_ago=24 * 40, group=False
+    )
+    recent = desk.file("Verge", *SKYE, hours_ago=2, group=False)
+    since = desk.now - timedelta(hours=digest.GROUPED_AT_REFRESH_HOURS + 72)
+    digest.on_stories_stored(desk.store, [old, recent], desk.now, since=since)
+    assert desk.entry(recent) is not None
+    assert desk.entry(old) is None  # no view shows it: not grouped yet...
+    with desk.store.db.reading() as conn:
+        observed = conn.execute(
+            "SELECT count(*) FROM metric_observations WHERE story_id = ?", (old,)
+        ).fetchone()[0]
+    assert observed == 1  # ...but it is metric history already
+    assert digest.ensure_grouped(desk.store, desk.now) == 1  # `digest metrics` catches it up
+    assert desk.entry(old) is not None
+
+
 # ---------------------------------------------------------------- reading
 
 

@@ -374,9 +374,13 @@ class _Run:
             return
         from tui.core import digest
 
+        window = self.settings.group_window_hours
         try:
             digest.on_stories_stored(
-                self.store, story_ids, window_hours=self.settings.group_window_hours
+                self.store,
+                story_ids,
+                window_hours=window,
+                since=time.time() - digest.GROUPED_AT_REFRESH_HOURS * 3600 - window * 3600,
             )
         except StoreError:
             raise

@@ -29,10 +29,11 @@ from tui.core.digest.metrics import (
     metric_series,
 )
 from tui.core.digest.pipeline import ensure_grouped, mark_entry_read, on_stories_stored
-from tui.core.digest.ranking import entry_for_story, today
+from tui.core.digest.ranking import GROUPED_AT_REFRESH_HOURS, entry_for_story, today
 
 __all__ = [
     "DEFAULT_WINDOW_HOURS",
+    "GROUPED_AT_REFRESH_HOURS",
     "Entry",
     "FigureGroup",
     "FigureValue",

@@ -58,9 +58,17 @@ def on_stories_stored(
     now: datetime | float | None = None,
     *,
     window_hours: float = DEFAULT_WINDOW_HOURS,
+    since: datetime | float | None = None,
 ) -> None:
     """Group just-stored new or changed stories into entries and record
     their figures' metric observations, in one write transaction.
+
+    With *since*, stories published before it are not grouped now (their
+    observations are still recorded: they are metric history): no view
+    shows them, and :func:`ensure_grouped` groups them if one ever asks.
+    The refresh passes the start of the This-week view less the grouping
+    window, so a first refresh of feeds with years of archive does not
+    spend its time grouping stories nobody will see as entries.
 
     The refresh calls this after each feed's upsert with the ids the
     upsert returned (``result.new + result.updated``). Each story is
@@ -89,7 +97,11 @@ def on_stories_stored(
                 storage.set_meta(conn, "pruned_at", repr(moment))
                 kept = None
             rows = storage.stories_to_group(conn, ids)
-            previous = storage.grouped_rows(conn, ids)
+            observed = [row["id"] for row in rows]
+            if since is not None:
+                start = _seconds(since)
+                rows = [row for row in rows if row["published"] >= start]
+            previous = storage.grouped_rows(conn, [row["id"] for row in rows])
             grouper = Grouper(
                 conn,
                 window_hours,
@@ -98,7 +110,7 @@ def on_stories_stored(
                 kept is not None and kept.complete,
             )
             grouper.group(rows, previous)
-            record_observations(conn, [row["id"] for row in rows])
+            record_observations(conn, observed)
         df, complete = grouper.frequencies
         if not conn.in_transaction and len(df) <= _MAX_KEPT_TERMS:  # committed, not nested
             _KEPT[store.db] = _Frequencies(version, df, complete)

@@ -39,6 +39,9 @@ RECENCY_POINTS = 4.0
 SOURCE_POINTS = 2.0
 # view → (span in hours, recency half-life in hours)
 VIEWS: dict[str, tuple[float, float]] = {"today": (24.0, 12.0), "week": (168.0, 48.0)}
+# The longest view: stories older than this (less the grouping window) are
+# grouped only when something asks for them (see pipeline.on_stories_stored).
+GROUPED_AT_REFRESH_HOURS = max(span for span, _ in VIEWS.values())
 
 
 @dataclass(slots=True)
