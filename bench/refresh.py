@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# One date base for this run's feeds, in this process and the server's.
+os.environ.setdefault("BENCH_BASE_TIME", str(int((time.time() // 86400 - 1) * 86400)))
 from bench.bytecode import ensure_bytecode
 
 REPO = Path(__file__).resolve().parents[1]
