@@ -168,6 +168,11 @@ def build_store(path: Path, stories: list[list[dict]]) -> Path:
                 story.headline = story.figures[0]
                 batch.append(story)
             store.upsert_stories(feed.id, batch, now=NOW)
+        # A user's store is grouped as each refresh stores it; group this
+        # one once here, so that no start-up pays for it.
+        from tui.core import digest
+
+        digest.ensure_grouped(store, NOW)
     return config
 
 
