@@ -4,7 +4,6 @@ it, and read state shared by an entry's stories."""
 
 from __future__ import annotations
 
-import time
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from tui.core.digest.grouping import DEFAULT_WINDOW_HOURS, INDEX_DAYS, Grouper
 from tui.core.digest.metrics import record_observations
 from tui.core.store import Store
 from tui.core.store.db import Database
-from tui.core.store.rows import to_ts
+from tui.core.store.rows import moment_ts
 
 # Backfill works in slices so that a large old store never holds the write
 # lock for long (a refresh in another process can write between slices).
@@ -42,14 +41,6 @@ class _Frequencies:
 
 
 _KEPT: weakref.WeakKeyDictionary[Database, _Frequencies] = weakref.WeakKeyDictionary()
-
-
-def _seconds(now: datetime | float | None) -> float:
-    if now is None:
-        return time.time()
-    if isinstance(now, datetime):
-        return to_ts(now) or time.time()
-    return float(now)
 
 
 def on_stories_stored(
@@ -79,7 +70,7 @@ def on_stories_stored(
     ids = list(dict.fromkeys(story_ids))
     if not ids:
         return
-    moment = _seconds(now)
+    moment = moment_ts(now)
     # The store's lock is held from taking the kept frequencies to putting
     # them back after the commit, so that no other thread's call sees them
     # half way (the lock is re-entrant: the transaction takes it again).
@@ -99,7 +90,7 @@ def on_stories_stored(
             rows = storage.stories_to_group(conn, ids)
             observed = [row["id"] for row in rows]
             if since is not None:
-                start = _seconds(since)
+                start = moment_ts(since)
                 rows = [row for row in rows if row["published"] >= start]
             previous = storage.grouped_rows(conn, [row["id"] for row in rows])
             grouper = Grouper(
@@ -133,8 +124,8 @@ def ensure_grouped(
     ``digest metrics`` calls it with ``since=None`` to record the metrics
     of the whole store once.
     """
-    moment = _seconds(now)
-    start = None if since is None else _seconds(since)
+    moment = moment_ts(now)
+    start = None if since is None else moment_ts(since)
     with store.db.reading() as conn:
         ids = storage.ungrouped_since(conn, start)
     for first in range(0, len(ids), _BACKFILL_SLICE):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import sqlite3
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,7 +32,7 @@ from tui.core.figures import format_value
 from tui.core.models import Figure
 from tui.core.sanitize import one_line
 from tui.core.store import Store
-from tui.core.store.rows import figure_from, to_ts
+from tui.core.store.rows import figure_from, moment_ts
 
 RECENCY_POINTS = 4.0
 SOURCE_POINTS = 2.0
@@ -50,14 +49,6 @@ class _Scored:
     score: float
     newest: float
     terms: list[ScoreTerm] = field(default_factory=list)
-
-
-def _seconds(now: datetime | float | None) -> float:
-    if now is None:
-        return time.time()
-    if isinstance(now, datetime):
-        return to_ts(now) or time.time()
-    return float(now)
 
 
 def _hours(seconds: float) -> str:
@@ -158,7 +149,7 @@ def today(
     if window not in VIEWS:
         raise ValueError(f"unknown digest window {window!r}: use 'today' or 'week'")
     span, half_life = VIEWS[window]
-    moment = _seconds(now)
+    moment = moment_ts(now)
     since = moment - span * 3600
     ensure_grouped(store, moment, since=since - window_hours * 3600, window_hours=window_hours)
     with store.db.reading() as conn:
@@ -186,7 +177,7 @@ def entry_for_story(
     """The entry holding *story_id*, with all its sources and the union of
     their figures, scored as the *window* view would (unranked); None for
     an unknown story. A story not grouped yet is grouped first."""
-    moment = _seconds(now)
+    moment = moment_ts(now)
     with store.db.reading() as conn:
         entry_id = storage.entry_of(conn, story_id)
     if entry_id is None:

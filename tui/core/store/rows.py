@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from datetime import UTC, datetime
 
 from tui.core.models import Enclosure, Feed, FeedState, Figure, Story
@@ -18,6 +19,16 @@ def to_ts(moment: datetime | None) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
+
+
+def moment_ts(now: datetime | float | None) -> float:
+    """A moment given as a datetime, Unix seconds or None (now), as Unix
+    seconds: the digest's functions take any of the three."""
+    if now is None:
+        return time.time()
+    if isinstance(now, datetime):
+        return to_ts(now) or time.time()
+    return float(now)
 
 
 def from_ts(seconds: float | None) -> datetime | None:
