@@ -44,7 +44,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 FEEDS = 30
-NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+# Stories are dated back from the start of this hour, so that the Today
+# view digest lands on has stories both in the headless runs (which pass
+# this moment as "now") and in the tmux runs (which use the clock).
+NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 COMPANIES = (
     "Huawei",
     "Apple",
@@ -398,7 +401,11 @@ def newsboat_compare(
     items = sqlite3.connect(cache).execute("SELECT count(*) FROM rss_item").fetchone()[0]
     command = " ".join(base)
     digest = shutil.which("digest") or str(Path(sys.executable).parent / "digest")
-    first_title = stories[0][0]["title"]
+    from tui.core import digest as digest_view
+    from tui.core.store import Store
+
+    with Store.open(db) as store:  # what the reader lands on: the top of Today
+        first_title = digest_view.today(store, NOW, limit=1)[0].title[:30]
     tmux = Tmux()
     try:
         boat = statistics.median(tmux.time_to(command, "Bench feed 29") for _ in range(runs))
