@@ -233,7 +233,11 @@ def test_no_escape_sequence_from_a_feed_reaches_the_terminal(
         # digest lands on the ranked Today view; the hostile stories are
         # older, so go to All: sidebar (shift+tab), two rows down, open it,
         # back to the story list (tab).
-        assert terminal.wait_for(lambda text: "ranked" in text, 60), terminal.text
+        # Keys only once the sidebar has its sections (its FEEDS heading):
+        # filling it earlier would put its cursor back on Today.
+        assert terminal.wait_for(lambda text: "ranked" in text and "FEEDS" in text, 60), (
+            terminal.text
+        )
         terminal.send(b"\x1b[Z\x1b[B\x1b[B\r\t")
         assert terminal.wait_for(lambda text: "by feed" in text, 30), terminal.text
         shown = terminal.wait_for(lambda text: all(t in text for t in VISIBLE_TITLES), 60)
