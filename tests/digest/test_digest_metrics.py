@@ -118,7 +118,7 @@ def test_a_fall_is_a_change_too(desk: Desk) -> None:
     desk.file("Ars", "Spotify", "Spotify now has 600 million users.", hours_ago=48)
     later = desk.file("Verge", "Spotify", "Spotify now has 540 million users.", hours_ago=0)
     history = digest.metric_history(desk.store, later, users_figure(desk, later))
-    assert history.change == "down from 600M in 21 November 2026, -10%"
+    assert history.change == "down from 600M on 21 November 2026, -10%"
 
 
 def test_synonyms_and_case_meet_in_one_series_and_customers_stay_apart(desk: Desk) -> None:

@@ -148,26 +148,27 @@ def sparkline(values: Sequence[float]) -> str:
 
 
 def _when(moment: datetime, reference: datetime) -> str:
+    """"on 12 June 2017" when close to the reference, else "in June 2017"."""
     if abs((reference - moment).days) < 45:
-        return f"{moment.day} {moment:%B %Y}"
-    return f"{moment:%B %Y}"
+        return f"on {moment.day} {moment:%B %Y}"
+    return f"in {moment:%B %Y}"
 
 
 def change_text(current: Observation, previous: Observation, kind: str) -> str:
     """"up from 10M in June 2024, +170%"; per cents change in points."""
     when = _when(previous.observed, current.observed)
     if current.value == previous.value:
-        return f"unchanged from {previous.text} in {when}"
+        return f"unchanged from {previous.text} {when}"
     direction = "up" if current.value > previous.value else "down"
     if kind == "percent":
         points = current.value - previous.value
         delta = f"{points:+.1f}".rstrip("0").rstrip(".") + " pts"
     elif previous.value == 0:
-        return f"{direction} from {previous.text} in {when}"
+        return f"{direction} from {previous.text} {when}"
     else:
         ratio = (current.value - previous.value) / abs(previous.value) * 100
         delta = f"{ratio:+.0f}%" if abs(ratio) >= 10 else f"{ratio:+.1f}%"
-    return f"{direction} from {previous.text} in {when}, {delta}"
+    return f"{direction} from {previous.text} {when}, {delta}"
 
 
 # ------------------------------------------------------------- recording
