@@ -172,7 +172,8 @@ def test_metrics_table_shows_latest_change_trend_and_count(cli, filled, capsys) 
     latest = filled.now - timedelta(hours=2)
     assert f"27.1M ({latest:%Y-%m-%d})" in harmony
     assert "▁██" in harmony and " 3  " in harmony
-    assert "up from 27M on" in harmony and "+0.4%" in harmony
+    # 27M is the same event (one entry): the change is from the 10M of a year before.
+    assert "up from 10M in " in harmony and "+171%" in harmony
     assert lines[-1] == "1 metric, 3 observations"
 
 

@@ -115,10 +115,20 @@ def test_the_side_panel_history_shows_earlier_values_and_the_change(desk: Desk) 
 
 
 def test_a_fall_is_a_change_too(desk: Desk) -> None:
-    desk.file("Ars", "Spotify", "Spotify now has 600 million users.", hours_ago=48)
+    desk.file("Ars", "Spotify", "Spotify now has 600 million users.", hours_ago=24 * 20)
     later = desk.file("Verge", "Spotify", "Spotify now has 540 million users.", hours_ago=0)
     history = digest.metric_history(desk.store, later, users_figure(desk, later))
-    assert history.change == "down from 600M on 21 November 2026, -10%"
+    assert history.change == "down from 600M on 3 November 2026, -10%"
+
+
+def test_another_feed_reporting_the_same_event_is_not_a_change(desk: Desk) -> None:
+    desk.file("Ars", "Spotify", "Spotify now has 500 million users.", hours_ago=24 * 20)
+    desk.file("Ars", "Spotify", "Spotify now has 600 million users.", hours_ago=3)
+    copy = desk.file("Verge", "Spotify", "Spotify now has 610 million users.", hours_ago=2)
+    history = digest.metric_history(desk.store, copy, users_figure(desk, copy))
+    # 600M is the same event in another feed: the change is from 500M.
+    assert history.change == "up from 500M on 3 November 2026, +22%"
+    assert [o.text for o in history.earlier] == ["500M", "600M"]
 
 
 def test_synonyms_and_case_meet_in_one_series_and_customers_stay_apart(desk: Desk) -> None:

@@ -89,22 +89,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def change(series: MetricSeries) -> str | None:
-    """How the latest value compares with the previous one in the same unit
-    from another story: "up from 10M in June 2024, +170%"; None when there
-    is none."""
-    from tui.core.digest.metrics import change_text
-
-    if not series.observations:
-        return None
-    latest = series.observations[-1]
-    before = [
-        o
-        for o in series.observations[:-1]
-        if o.unit == latest.unit
-        and o.observed < latest.observed
-        and (o.story_id is None or o.story_id != latest.story_id)
-    ]
-    return change_text(latest, before[-1], series.kind) if before else None
+    """How the latest value compares with the previous event's (see
+    :meth:`MetricSeries.change`)."""
+    return series.change()
 
 
 def _print_table(series: list[MetricSeries]) -> None:

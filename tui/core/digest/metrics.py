@@ -90,6 +90,23 @@ class Observation:
     title: str
     link: str | None
     figure_text: str
+    entry_id: int | None = None  # the digest entry of its story, once grouped
+
+
+def previous(observations: Sequence[Observation], current: Observation) -> Observation | None:
+    """The observation a change is measured from: the latest one before
+    *current* in the same unit, from another story and another digest
+    entry (two feeds reporting the same event, 27M and 27.1M, are not a
+    change)."""
+    for candidate in reversed(observations):
+        if (
+            candidate.observed < current.observed
+            and candidate.unit == current.unit
+            and (candidate.story_id is None or candidate.story_id != current.story_id)
+            and (current.entry_id is None or candidate.entry_id != current.entry_id)
+        ):
+            return candidate
+    return None
 
 
 @dataclass(slots=True)
@@ -113,6 +130,15 @@ class MetricSeries:
             return ""
         unit = self.observations[-1].unit if unit is None else unit
         return sparkline([o.value for o in self.observations if o.unit == unit])
+
+    def change(self) -> str | None:
+        """How the latest value compares with the one before it (see
+        :func:`previous`): "up from 10M in June 2024, +170%"."""
+        if not self.observations:
+            return None
+        latest = self.observations[-1]
+        before = previous(self.observations[:-1], latest)
+        return change_text(latest, before, self.kind) if before else None
 
 
 @dataclass(slots=True)
@@ -234,7 +260,16 @@ def _observation(row: sqlite3.Row) -> Observation:
         title=row["story_title"],
         link=row["story_link"],
         figure_text=row["figure_text"],
+        entry_id=row["entry_id"],
     )
+
+
+# Observations with the digest entry of their story (none once retention
+# removed the story, or before it is grouped).
+_OBSERVATIONS = """
+    SELECT o.*, d.entry_id AS entry_id FROM metric_observations o
+    LEFT JOIN digest_stories d ON d.story_id = o.story_id
+"""
 
 
 # ---------------------------------------------------------------- reading
@@ -253,9 +288,11 @@ def metric_history(store: Store, story_id: int, figure: Figure) -> MetricHistory
         return None
     with store.db.reading() as conn:
         rows = conn.execute(
-            "SELECT * FROM metric_observations WHERE metric_key = ? ORDER BY observed, id",
-            (metric.key,),
+            f"{_OBSERVATIONS} WHERE o.metric_key = ? ORDER BY o.observed, o.id", (metric.key,)
         ).fetchall()
+        entry = conn.execute(
+            "SELECT entry_id FROM digest_stories WHERE story_id = ?", (story_id,)
+        ).fetchone()
     series = [_observation(row) for row in rows]
     current = next(
         (o for o in series if o.story_id == story_id and o.figure_text == figure.text), None
@@ -264,13 +301,12 @@ def metric_history(store: Store, story_id: int, figure: Figure) -> MetricHistory
         current = Observation(
             story.published, figure.value or 0.0, format_value(figure), figure.unit, story_id,
             story.feed_title or "", story.title, story.link, figure.text,
+            entry[0] if entry else None,
         )
         series = sorted([*series, current], key=lambda o: o.observed)
     earlier = [o for o in series if o.story_id != story_id]
-    before = [
-        o for o in earlier if o.observed < current.observed and o.unit == current.unit
-    ]
-    change = change_text(current, before[-1], metric.kind) if before else None
+    before = previous(earlier, current)
+    change = change_text(current, before, metric.kind) if before else None
     spark = sparkline([o.value for o in series if o.unit == current.unit])
     return MetricHistory(metric, current, series, earlier, change, spark)
 
@@ -281,10 +317,10 @@ def metric_series(store: Store, subject: str | None = None) -> list[MetricSeries
     first."""
     where, params = "", ()
     if subject:
-        where, params = "WHERE subject_key = ?", (subject_key(subject),)
+        where, params = "WHERE o.subject_key = ?", (subject_key(subject),)
     with store.db.reading() as conn:
         rows = conn.execute(
-            f"SELECT * FROM metric_observations {where} ORDER BY metric_key, observed, id", params
+            f"{_OBSERVATIONS} {where} ORDER BY o.metric_key, o.observed, o.id", params
         ).fetchall()
     found: dict[str, MetricSeries] = {}
     for row in rows:
