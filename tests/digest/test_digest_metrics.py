@@ -91,7 +91,8 @@ def users_figure(desk: Desk, story_id: int) -> Figure:
     return found
 
 
-def test_the_side_panel_history_shows_earlier_values_and_the_change(desk: Desk) -> None:
+def june_then_now(desk: Desk) -> tuple[int, int]:
+    """HarmonyOS at 10M users in June 2024 (read) and at 27M now: the ids."""
     earlier = desk.file(
         "Ars",
         "HarmonyOS grows",
@@ -105,6 +106,11 @@ def test_the_side_panel_history_shows_earlier_values_and_the_change(desk: Desk) 
         "HarmonyOS has crossed 27 million users.",
         hours_ago=0,
     )
+    return earlier, later
+
+
+def test_the_side_panel_history_shows_earlier_values_and_the_change(desk: Desk) -> None:
+    earlier, later = june_then_now(desk)
     history = digest.metric_history(desk.store, later, users_figure(desk, later))
     assert history is not None
     assert history.label == "HarmonyOS · users · 27M (2026-11-23)"
@@ -162,19 +168,7 @@ def test_sparkline_scales_between_the_lowest_and_highest_value() -> None:
 
 
 def test_an_observation_outlives_its_pruned_story(desk: Desk) -> None:
-    old = desk.file(
-        "Ars",
-        "HarmonyOS grows",
-        "HarmonyOS now has 10 million users.",
-        hours_ago=hours_before_now(JUNE_2024),
-        read=True,
-    )
-    later = desk.file(
-        "Verge",
-        "HarmonyOS passes a milestone",
-        "HarmonyOS has crossed 27 million users.",
-        hours_ago=0,
-    )
+    old, later = june_then_now(desk)
     assert prune(desk.store, 30, now=NOW.timestamp()).stories == 1
     assert desk.store.story(old) is None
     (series,) = digest.metric_series(desk.store, "HarmonyOS")

@@ -88,12 +88,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def change(series: MetricSeries) -> str | None:
-    """How the latest value compares with the previous event's (see
-    :meth:`MetricSeries.change`)."""
-    return series.change()
-
-
 def _print_table(series: list[MetricSeries]) -> None:
     from tui.core.sanitize import one_line
 
@@ -106,7 +100,7 @@ def _print_table(series: list[MetricSeries]) -> None:
                 one_line(f"{latest.text} ({latest.observed:%Y-%m-%d})"),
                 metric.sparkline(),
                 str(len(metric.observations)),
-                one_line(change(metric) or "", 60),
+                one_line(metric.change() or "", 60),
             )
         )
     header = ("METRIC", "LATEST", "TREND", "N", "CHANGE")
@@ -149,7 +143,7 @@ def _print_json(series: list[MetricSeries]) -> None:
                 "subject": one_line(metric.subject),
                 "noun": one_line(metric.noun),
                 "kind": one_line(metric.kind),
-                "change": change(metric),
+                "change": metric.change(),
                 "observations": [_observation_data(o) for o in metric.observations],
             }
             for metric in series

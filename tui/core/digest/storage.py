@@ -1,4 +1,4 @@
-"""The digest's SQL, in one place: its tables (migration 0003), reading the
+"""The digest's SQL, in one place: its tables (migrations 0003, 0006, 0007), reading the
 stories grouping needs, the link map and term index, entries and their
 members, and metric observations. Every function takes the open
 connection from ``store.db.transaction()`` or ``store.db.reading()``.
