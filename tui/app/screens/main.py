@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.worker import Worker, WorkerState
 
 from tui.app import keymap
@@ -40,6 +40,7 @@ from tui.app.screens.subscribe import FeedActions
 from tui.app.screens.workers import MainWorkers
 from tui.app.view import ReaderDoc, Section, SidebarSnapshot, ViewState, default_mode
 from tui.app.widgets.figures_panel import FiguresPanel
+from tui.app.widgets.footer import DigestFooter
 from tui.app.widgets.header import DigestHeader
 from tui.app.widgets.reader import Reader
 from tui.app.widgets.sidebar import Sidebar
@@ -95,7 +96,7 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
                 yield Static(Content(""), id="empty")
                 yield Reader(id="reader")
             yield FiguresPanel(id="figures")
-        yield Footer()
+        yield DigestFooter()
 
     def on_mount(self) -> None:
         """Load what the screen needs, off the event loop."""
