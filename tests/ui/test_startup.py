@@ -1,0 +1,46 @@
+"""How ``digest`` starts the reader: the store opens in a thread beside
+the app's imports, and whatever happens there reaches the user as if it
+had happened in the main thread."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+from tui.cli.common import CliError
+from tui.cli.tui_cmd import open_while_importing
+
+
+def test_the_store_opens_in_another_thread_and_comes_back():
+    opened_in: list[threading.Thread] = []
+    store = object()
+
+    def open_store() -> object:
+        opened_in.append(threading.current_thread())
+        return store
+
+    assert open_while_importing(open_store) is store  # type: ignore[arg-type]
+    assert opened_in and opened_in[0] is not threading.current_thread()
+
+
+def test_an_error_opening_the_store_is_raised_in_the_caller():
+    def open_store() -> object:
+        raise CliError("cannot open the store")
+
+    with pytest.raises(CliError, match="cannot open the store"):
+        open_while_importing(open_store)  # type: ignore[arg-type]
+
+
+def test_a_damaged_store_is_reported_and_the_reader_does_not_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    config = tmp_path / "feeds.toml"
+    config.write_text("[settings]\n", encoding="utf-8")
+    db = tmp_path / "digest.db"
+    db.write_bytes(b"this is not a database\n" * 512)
+    code = main(["--config", str(config), "--db", str(db)])
+    assert code != 0
+    assert "digest.db" in capsys.readouterr().err
