@@ -28,6 +28,13 @@ class DigestApp(App[None]):
     """The terminal news-digest reader."""
 
     TITLE = "digest"
+    # The main screen's styles. Read with the app's own, they are parsed
+    # with it at start-up; as the screen's CSS_PATH, mounting the screen
+    # parsed every source once more (Textual reparses the whole sheet when
+    # a screen brings new CSS): one parse fewer of 32 rule sets, ~10 ms.
+    # Absolute: Textual resolves a relative path beside the module of the
+    # instance's class, which for a subclass (tests, the bench) is elsewhere.
+    CSS_PATH = Path(__file__).parent / "screens" / "main.tcss"
     MODES = {"main": MainScreen}  # noqa: RUF012 - Textual's class variable
     DEFAULT_MODE = "main"
     COMMANDS = App.COMMANDS | {DigestCommands}

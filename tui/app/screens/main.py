@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[None]):
     """Everything the reader shows at once."""
 
-    CSS_PATH = "main.tcss"
+    # main.tcss is the app's CSS_PATH (see DigestApp), not this screen's.
     BINDINGS = keymap.bindings()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
     AUTO_FOCUS = "#stories"
