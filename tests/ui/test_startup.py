@@ -1,6 +1,7 @@
 """How ``digest`` starts the reader: the store opens in a thread beside
 the app's imports, and whatever happens there reaches the user as if it
-had happened in the main thread."""
+had happened in the main thread; the sidebar's digest counts follow the
+first stories."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.builders import NOW
+from tests.ui.conftest import settle
+from tui.app.view import load_sidebar
 from tui.cli import main
 from tui.cli.common import CliError
 from tui.cli.tui_cmd import open_while_importing
@@ -44,3 +48,23 @@ def test_a_damaged_store_is_reported_and_the_reader_does_not_start(
     code = main(["--config", str(config), "--db", str(db)])
     assert code != 0
     assert "digest.db" in capsys.readouterr().err
+
+
+def test_the_first_sidebar_leaves_the_digest_counts_for_later(digest_store):
+    store, config = digest_store
+    quick = load_sidebar(store, config, NOW, digest_counts=False)
+    full = load_sidebar(store, config, NOW)
+    assert [s.key for s in quick.sections] == [s.key for s in full.sections]
+    assert quick.get("all") == full.get("all")
+    assert full.get("today").unread > 0
+    assert quick.get("today").unread == 0 and quick.get("week").unread == 0
+
+
+async def test_today_has_its_count_once_the_first_stories_are_shown(make_app, digest_store):
+    app = make_app(*digest_store, section=None)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert app.screen.view.section == "today"
+        snapshot = app.screen.sidebar.snapshot
+        assert snapshot.get("today").unread == load_sidebar(*digest_store, NOW).get("today").unread
+        assert snapshot.get("today").unread > 0

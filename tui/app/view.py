@@ -290,13 +290,17 @@ def feed_section(feed: Feed) -> Section:
     )
 
 
-def load_sidebar(store: Store, config: Config, now: datetime) -> SidebarSnapshot:
-    """Every section with its unread count."""
+def load_sidebar(
+    store: Store, config: Config, now: datetime, *, digest_counts: bool = True
+) -> SidebarSnapshot:
+    """Every section with its unread count. Without *digest_counts*, Today
+    and This week have no count yet: theirs rank the digest (and import
+    it), which start-up leaves until the first stories are on screen."""
     feeds = store.feeds()
     unread = sum(feed.unread for feed in feeds)
     total = sum(feed.total for feed in feeds)
     starred = StoryQuery(starred_only=True, limit=None)
-    has_stories = total > 0
+    has_stories = total > 0 and digest_counts
     sections: list[Section] = [
         Section(
             "today", "today", "Today", unread_entries(store, now, "today") if has_stories else 0

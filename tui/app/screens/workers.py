@@ -48,14 +48,16 @@ if TYPE_CHECKING:
 class MainWorkers:
     """Mixed into :class:`~tui.app.screens.main.MainScreen`."""
 
-    def load_sidebar(self: MainScreen) -> None:
-        """Recount every section."""
-        self._sidebar_worker(self._next("sidebar"))
+    def load_sidebar(self: MainScreen, *, digest_counts: bool = True) -> None:
+        """Recount every section (without *digest_counts*: all but Today's
+        and This week's, which wait for the digest)."""
+        self._sidebar_worker(self._next("sidebar"), digest_counts)
 
     @work(thread=True, name="load-sidebar", group="sidebar", exit_on_error=False)
-    def _sidebar_worker(self: MainScreen, seq: int) -> None:
+    def _sidebar_worker(self: MainScreen, seq: int, digest_counts: bool = True) -> None:
         app = self.digest
-        self.post_message(SidebarLoaded(load_sidebar(app.store, app.config, app.now()), seq))
+        snapshot = load_sidebar(app.store, app.config, app.now(), digest_counts=digest_counts)
+        self.post_message(SidebarLoaded(snapshot, seq))
 
     def load_stories(
         self: MainScreen, keep_id: int | None = None, at_least: int = PAGE_SIZE
