@@ -218,6 +218,12 @@ def test_sentence_is_the_whole_sentence_with_whitespace_folded() -> None:
     assert figure.sentence == "The bank lost $5bn in a week."
 
 
+@pytest.mark.parametrize("gap", ["  ", "\t", "\u2003", "\u00a0", " \u2028 ", "\x1f"])
+def test_sentence_folds_every_kind_of_whitespace(gap: str) -> None:
+    figure = only(f"Intro text here. The bank lost{gap}$5bn in a week. Then it recovered.")
+    assert figure.sentence == "The bank lost $5bn in a week."
+
+
 def test_spans_index_the_text_given() -> None:
     text = "Revenue: £4.6bn ($8.6bn), up 20% on 2003; 1,200 jobs go."
     for figure in extract(text):

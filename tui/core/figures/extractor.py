@@ -25,7 +25,7 @@ from .exclusions import rejection, skip_compound
 from .lexicon import lexicon
 from .nouns import describe
 from .numbers import WordNumber, parse_digits, parse_words
-from .patterns import patterns, word_trie
+from .patterns import letter_trie, patterns
 from .quantities import Quantity, number_at, read, token_after
 from .sentences import Sentences
 
@@ -39,10 +39,12 @@ _MASKED_DIGITS = re.compile(rb"00*(?:,000)*(?:\.0+)?(?:[.:/]0+)*")
 _LETTER_MASK = bytes(i if 97 <= i <= 122 else ord(" ") for i in range(256))
 # Word beginnings to look for after a non-letter (" third" finds "thirds";
 # the word pattern then confirms), as one trie on the letters-only mask: the
-# regex engine jumps from space to space at C speed and tries one branch per
+# regex engine jumps from space to space at C speed and walks one branch per
 # letter, where a ``find`` per word would read the whole text thirty times.
+# (A full letter-by-letter trie: "the", "that" and "to" leave it at the
+# second letter instead of trying each word that starts with "t".)
 _WORD_STARTS = re.compile(
-    (" " + word_trie(
+    (" " + letter_trie(
         word
         for word in {*_LEX.ones, *_LEX.tens, *_LEX.word_scales,
                      *_LEX.multiples, *_LEX.fractions, "halves"}
@@ -74,8 +76,7 @@ def _candidates(doc: Document) -> list[tuple[int, int, bool]]:
     # Digits become "0", the separators a number may hold stay, the rest is
     # blank: the digit pattern, rewritten for this mask, then starts with a
     # literal "0", which the regex engine finds at memchr speed.
-    found = [(m.start(), m.end(), False)
-             for m in _MASKED_DIGITS.finditer(encoded.translate(_DIGIT_MASK))]
+    found = [(*m.span(), False) for m in _MASKED_DIGITS.finditer(encoded.translate(_DIGIT_MASK))]
     letters = b" " + encoded.translate(_LETTER_MASK)
     match_words = _PATS.words.match
     lower = doc.lower
@@ -289,7 +290,14 @@ def _describe(doc: Document, sentences: Sentences, quantities: list[Quantity]) -
         key = (s_start, s_end if s_end > q.end else q.end)
         sentence = texts.get(key)
         if sentence is None:
-            sentence = texts[key] = " ".join(view[key[0]:key[1]].split())
+            sentence = view[key[0]:key[1]]
+            # Whitespace is folded only where there is some to fold: every
+            # whitespace character but the space is unprintable, so a
+            # printable sentence with no double or edge space is already folded.
+            if not (sentence.isprintable() and "  " not in sentence
+                    and sentence[:1] != " " and sentence[-1:] != " "):
+                sentence = " ".join(sentence.split())
+            texts[key] = sentence
         append(Figure(  # positional: text, start, end, value, kind, unit, noun, per, sentence
             source[start:end], start, end, value if value.is_integer() else _round(value),
             q.kind or "count", q.unit, noun, per, sentence,

@@ -197,15 +197,16 @@ def _read_suffix(doc: Document, q: Quantity, pos: int) -> None:
     view = doc.view
     following = view[pos:pos + 1]
     prefix = q.currency_prefix
-    if not prefix and (following in _NO_SUFFIX or (
-            following == " " and view[pos + 1:pos + 2] not in _SUFFIX_STARTS)):
-        return  # "2004," "(12)" "12 jobs": no scale, unit or rate can follow
-    if (following < "\x80" and following not in _SCALE_STARTS) or (
-            following == " " and (after := view[pos + 1:pos + 2]) < "\x80"
-            and after not in _SCALE_WORD_STARTS):
-        scale = None  # "17%", "17 people": no scale can start here
-    else:
-        scale = _SCALE(view, pos)
+    if following == " ":
+        after = view[pos + 1:pos + 2]
+        if not prefix and after not in _SUFFIX_STARTS:
+            return  # "12 jobs": no scale, unit or rate can follow
+        # "17 people": no scale (a non-ASCII character always gets the pattern)
+        scale = _SCALE(view, pos) if after >= "\x80" or after in _SCALE_WORD_STARTS else None
+    elif not prefix and following in _NO_SUFFIX:
+        return  # "2004," "(12)"
+    else:  # "17%" has no scale
+        scale = _SCALE(view, pos) if following >= "\x80" or following in _SCALE_STARTS else None
     if scale is not None:
         group = scale.lastgroup  # "word", "attached" or "money": one alternative matched
         token = scale.group(group)

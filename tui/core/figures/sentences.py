@@ -29,6 +29,7 @@ _FULL_STOP_BOUNDARY = re.compile(r"\." + _AFTER_STOP)
 _MAX_SENTENCE = 600
 # "U.S" is listed as such; a word ending in a full stop is looked up without it.
 _ABBREVIATIONS = lexicon().abbreviations
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 
 
 def _continues(view: str, newline: int) -> bool:
@@ -98,11 +99,15 @@ class Sentences:
             view.find("!", line_start, line_end) >= 0 or view.find("?", line_start, line_end) >= 0
             or view.find("…", line_start, line_end) >= 0
         ) else _FULL_STOP_BOUNDARY
+        abbreviations = _ABBREVIATIONS
         for match in boundary.finditer(view, line_start, line_end):
             stop = match.start()
             if view[stop] == ".":
-                word = view[view.rfind(" ", max(line_start, stop - 12), stop) + 1:stop]
-                if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-                    continue  # "Mr. Smith", "U.S. sales", "John F. Kennedy"
+                space = view.rfind(" ", stop - 12 if stop - 12 > line_start else line_start, stop)
+                # Only a word as short as the longest abbreviation needs looking up.
+                if stop - space <= _LONGEST_ABBREVIATION + 1:
+                    word = view[space + 1:stop]
+                    if word.lower() in abbreviations or (len(word) == 1 and word.isupper()):
+                        continue  # "Mr. Smith", "U.S. sales", "John F. Kennedy"
             starts.append(match.end())
         return starts
