@@ -288,3 +288,30 @@ async def test_clicking_a_figure_scrolls_the_reader_to_it(make_app, ui_store):
         await pilot.click("#figures-table", offset=(3, 1))
         await pilot.pause()
         assert app.screen.reader.scroll_y > 40
+
+
+async def test_the_list_shrinks_for_a_story_on_narrow_screens_whenever_it_got_narrow(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        stories = app.screen.stories
+        full = stories.size.height
+        await pilot.press("enter")  # opened wide: nothing to shrink yet
+        await settle(pilot)
+        assert stories.size.height == full
+        await pilot.resize_terminal(80, 24)  # narrowed with the story open
+        await settle(pilot)
+        assert stories.size.height == 5
+        await pilot.press("q")
+        await settle(pilot)
+        assert stories.size.height > 5
+        await pilot.press("enter")  # opened narrow
+        await settle(pilot)
+        assert stories.size.height == 5
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        await pilot.press("q")  # closed wide, then narrowed again
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert stories.size.height > 5

@@ -209,8 +209,7 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
             self.notify("That story is no longer in the store.", severity="warning", markup=False)
             return
         self.doc = message.doc
-        # On small screens the list shrinks while a story is open.
-        self.stories.add_class("-reading")
+        self._mark_reading(True)
         await self.reader.show(message.doc, self.digest.now())
         self.figures.show(message.doc.figures)
         if message.doc.figures:
@@ -362,9 +361,18 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
         """Close the open story: the list gets its room back."""
         self.doc = None
         self._next("story")  # an answer still on its way is dropped
-        self.stories.remove_class("-reading")
+        self._mark_reading(False)
         self.call_next(self.reader.clear, "No story open. Move with j/k and press enter to read.")
         self.figures.clear("Open a story to see its figures.")
+
+    def _mark_reading(self, reading: bool) -> None:
+        """On narrow screens the list shrinks while a story is open
+        (``-reading`` in main.tcss). Only there is the list restyled at
+        once: a restyle re-resolves its 13 component styles and redraws
+        every visible row (~3 ms of each open and close). Elsewhere the
+        class is only recorded; a change to narrow restyles the whole
+        screen, this class included."""
+        self.stories.set_class(reading, "-reading", update=self.has_class("-narrow"))
 
     def set_view(self, view: ViewState, keep_id: int | None = None) -> None:
         """Show another view, from its first story (or with the cursor on
