@@ -1,7 +1,8 @@
 """How ``digest`` starts the reader: the store opens in a thread beside
 the app's imports, and whatever happens there reaches the user as if it
 had happened in the main thread; the sidebar's digest counts follow the
-first stories."""
+first stories; widgets the first screen does not show are mounted when
+first needed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual.widgets import DataTable, Input
 
 from tests.ui.builders import NOW
 from tests.ui.conftest import settle
@@ -68,3 +70,19 @@ async def test_today_has_its_count_once_the_first_stories_are_shown(make_app, di
         snapshot = app.screen.sidebar.snapshot
         assert snapshot.get("today").unread == load_sidebar(*digest_store, NOW).get("today").unread
         assert snapshot.get("today").unread > 0
+
+
+async def test_the_first_screen_mounts_no_search_box_and_no_figures_table(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert not app.query("#search") and not app.query("#figures-table")
+        await pilot.press("j", "enter")  # a story with figures
+        await settle(pilot)
+        assert app.query_one("#figures-table", DataTable).row_count > 0
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.focused, Input) and app.focused.id == "search"
+        await pilot.press("escape", "slash")  # the same box again
+        await settle(pilot)
+        assert len(app.query("#search")) == 1 and isinstance(app.focused, Input)

@@ -92,9 +92,11 @@ class DigestApp(App[None]):
 
     @work(thread=True, name="warm-up", group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
-        """Import what opening the first story needs (the Markdown widget)
-        while the user reads the list, so that opening it is not slowed by
-        the import that start-up skipped."""
+        """Import what opening the first story needs (the Markdown widget,
+        the figures panel's DataTable) while the user reads the list, so
+        that opening it is not slowed by the imports that start-up skipped."""
+        import textual.widgets._data_table  # noqa: F401
+
         import tui.app.widgets.figure_markdown  # noqa: F401
 
     def _theme_changed(self, theme: Theme) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from tui.app.widgets.reader import Reader
 from tui.app.widgets.sidebar import Sidebar
@@ -29,7 +29,9 @@ class MainActions:
         focused = self.focused
         if isinstance(focused, StoryList):
             focused.move(delta * (max(focused.size.height - 1, 1) if page else 1))
-        elif isinstance(focused, Sidebar | DataTable):
+        elif isinstance(focused, Sidebar) or (
+            focused is not None and focused is self.figures.loaded_table
+        ):
             if delta > 0:
                 focused.action_cursor_down()
             else:
@@ -184,16 +186,25 @@ class MainActions:
 
     # --------------------------------------------------------------- view
 
-    def action_search(self: MainScreen) -> None:
-        """/: full-text search."""
-        search = self.query_one("#search", Input)
+    async def action_search(self: MainScreen) -> None:
+        """/: full-text search. The box is mounted the first time: nothing
+        on the first screen needs it, and each widget mounted at start-up
+        (with its styles) delays the first paint."""
+        found = self.query("#search").results(Input)
+        search = next(found, None)
+        if search is None:
+            search = Input(
+                placeholder="Search every story (enter: search, esc: cancel)", id="search"
+            )
+            await self.query_one("#center").mount(search, after="#banner")
         search.value = self.view.search or ""
         search.display = True
         search.focus()
 
     def close_search(self: MainScreen) -> None:
         """Hide the search box and go back to the list."""
-        self.query_one("#search", Input).display = False
+        for search in self.query("#search"):
+            search.display = False
         self.stories.focus()
 
     def action_toggle_view(self: MainScreen) -> None:

@@ -89,9 +89,7 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
             yield Sidebar(id="sidebar")
             with Vertical(id="center"):
                 yield Static(Content(""), id="banner")
-                yield Input(
-                    placeholder="Search every story (enter: search, esc: cancel)", id="search"
-                )
+                # The search box is mounted by the first / (see action_search).
                 yield StoryList(self.digest.now, id="stories")
                 yield Static(Content(""), id="empty")
                 yield Reader(id="reader")
@@ -101,7 +99,6 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
     def on_mount(self) -> None:
         """Load what the screen needs, off the event loop."""
         self.query_one("#banner").display = False
-        self.query_one("#search").display = False
         self.query_one("#empty").display = False
         self.query_one(FiguresPanel).clear("Open a story to see its figures.")
         self._update_header()

@@ -13,15 +13,20 @@ change ("up from 10M in June 2025, +170%").
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from tui.app.view import FigureRow, MetricView
 from tui.app.widgets.story_list import fit
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
 
 # The theme variable each kind is coloured with (as in main.tcss).
 KIND_COLOURS = {
@@ -58,26 +63,42 @@ class FiguresPanel(Vertical):
         self.show_sentence = False
         self.chosen: int | None = None  # row last chosen with [ / ] or enter
         self.history: MetricView | None = None  # of the figure under the cursor
+        self.loaded_table: DataTable[Text] | None = None  # mounted with the first figures
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Text] = DataTable(
-            id="figures-table", cursor_type="row", zebra_stripes=True
-        )
-        table.add_columns("Value", "What", "Per")
-        yield table
         yield Static(Content("No story open."), id="figures-empty")
         yield Static(Content(""), id="figure-sentence")
         yield Static(Content(""), id="figure-history")
 
     @property
     def table(self) -> DataTable[Text]:
-        """The figures table."""
-        return self.query_one("#figures-table", DataTable)
+        """The figures table, mounted the first time figures are shown:
+        the first screen has none, and a DataTable (its import, styles and
+        mount) is the costliest widget of the panel."""
+        if self.loaded_table is None:
+            from textual.widgets import DataTable
+
+            table: DataTable[Text] = DataTable(
+                id="figures-table", cursor_type="row", zebra_stripes=True
+            )
+            table.add_columns("Value", "What", "Per")
+            self.mount(table, before=0)
+            self.loaded_table = table
+        return self.loaded_table
 
     def show(self, figures: tuple[FigureRow, ...]) -> None:
         """List *figures* (in story order)."""
         self.figures = figures
         self.chosen = None
+        if self.loaded_table is not None or figures:
+            self._fill(figures)
+        empty = self.query_one("#figures-empty", Static)
+        empty.update(Content("" if figures else "No figures in this story."))
+        empty.display = not figures
+        self._update_sentence()
+        self.show_history(None, None)
+
+    def _fill(self, figures: tuple[FigureRow, ...]) -> None:
         table = self.table
         table.clear()
         colours = self.app.get_css_variables() if figures else {}
@@ -89,12 +110,7 @@ class FiguresPanel(Vertical):
                 Text(figure.per or ""),
                 key=str(figure.index),
             )
-        empty = self.query_one("#figures-empty", Static)
-        empty.update(Content("" if figures else "No figures in this story."))
-        empty.display = not figures
         table.display = bool(figures)
-        self._update_sentence()
-        self.show_history(None, None)
 
     def notify_style_update(self) -> None:
         """A new theme: recolour the values."""
@@ -113,7 +129,9 @@ class FiguresPanel(Vertical):
     @property
     def current(self) -> FigureRow | None:
         """The figure under the table cursor."""
-        row = self.table.cursor_row
+        if self.loaded_table is None:
+            return None
+        row = self.loaded_table.cursor_row
         return self.figures[row] if 0 <= row < len(self.figures) else None
 
     def step(self, delta: int) -> FigureRow | None:
