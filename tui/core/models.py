@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a type name only: models import nothing at run time
+    from tui.core.digest.analysis import StoryAnalysis
 
 
 class FigureKind(StrEnum):
@@ -160,6 +164,9 @@ class Story:
     source_hash: str | None = None
     hidden: bool = False
     tags: tuple[str, ...] = ()
+    # What the digest read of it, made in the parse worker (see
+    # tui.core.digest.analysis); never stored as such.
+    analysis: StoryAnalysis | None = None
 
     @property
     def body(self) -> str:

@@ -1,5 +1,6 @@
 """What a parse worker process does with one feed body: parse it, keep
-only new or changed stories, and find the figures in those.
+only new or changed stories, find the figures in those, and work out what
+the digest reads of them.
 
 It runs in a process pool (feedparser, markdownify and the figures
 extractor are pure-Python CPU work, so threads would share one core), which
@@ -34,6 +35,7 @@ def parse_job(
     if parsed.error:
         return parsed, 0
     attach_figures(parsed.stories)
+    attach_analysis(parsed.stories)
     return parsed, parsed.unchanged
 
 
@@ -52,6 +54,21 @@ def attach_figures(stories: list[Story]) -> None:
             story.figures, story.headline = [], None
 
 
+def attach_analysis(stories: list[Story]) -> None:
+    """Work out what the digest reads of each story (its terms, names and
+    metric observations) here, in the worker, rather than in the store's
+    single writer thread. A story the analysis chokes on goes without: the
+    writer then analyses it from the store, and a fault there is the
+    digest's to catch."""
+    from tui.core.digest.analysis import analyse_story
+
+    for story in stories:
+        try:
+            story.analysis = analyse_story(story)
+        except Exception:
+            story.analysis = None
+
+
 def warm_up() -> None:
     """Import what parsing needs, so the first real job does not pay for it."""
     import fastfeedparser  # noqa: F401
@@ -60,7 +77,8 @@ def warm_up() -> None:
     import tui.core.html
 
     with contextlib.suppress(ImportError):
-        import tui.core.figures  # noqa: F401
+        import tui.core.figures
+    import tui.core.digest.analysis  # noqa: F401
 
 
 def ready() -> bool:

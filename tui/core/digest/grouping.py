@@ -35,9 +35,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tui.core.digest import storage
-from tui.core.digest.links import link_keys
-from tui.core.digest.salience import figure_salience
-from tui.core.digest.words import conflicting, identifiers, names, plain_lede, terms
+from tui.core.digest.analysis import StoryAnalysis, analyse_row
+from tui.core.digest.words import conflicting
 
 DEFAULT_WINDOW_HOURS = 72.0
 # Index terms are pruned (once a day) for stories published this long
@@ -153,12 +152,19 @@ class Grouper:
         once the batch commits, and whether they are all of them."""
         return self._df, self._all_df
 
-    def group(self, rows: Sequence[sqlite3.Row], previous: Mapping[int, sqlite3.Row]) -> None:
+    def group(
+        self,
+        rows: Sequence[sqlite3.Row],
+        previous: Mapping[int, sqlite3.Row],
+        prepared: Mapping[int, StoryAnalysis] | None = None,
+    ) -> None:
         """Group *rows* (of :func:`storage.stories_to_group`, oldest first)
         and write the batch's index terms and frequencies. *previous* holds
         their existing digest rows: a story whose words did not change
-        keeps its entry."""
-        stories = [_read(row) for row in rows]
+        keeps its entry. *prepared* holds the analyses the parse workers
+        made (the others are made here)."""
+        prepared = prepared or {}
+        stories = [_read(row, prepared.get(row["id"])) for row in rows]
         if not self._all_df and len(stories) * ALL_DF_SHARE >= self.indexed:
             self._df = storage.all_frequencies(self.conn)
             self._all_df = True
@@ -459,16 +465,18 @@ class Grouper:
         return dot / (left_norm * math.sqrt(square))
 
 
-def _read(row: sqlite3.Row) -> _Story:
-    """A story's terms, link keys, names and signature, from its row."""
-    title = row["title"] or ""
-    lede = plain_lede(row["head"] or "")
-    title_terms = terms(title)
-    lede_terms = terms(lede)
-    keys = link_keys(row["link"], row["guid"])
-    subject, named = names(title, lede)
+def _read(row: sqlite3.Row, analysis: StoryAnalysis | None) -> _Story:
+    """A story's terms, link keys, names and signature: from its analysis
+    when the parse worker made one, else from its row."""
+    if analysis is None:
+        analysis = analyse_row(row)
+    title_terms, lede_terms, keys = analysis.title_terms, analysis.lede_terms, analysis.keys
     vector = _Vector(
-        title_terms, _whole(title_terms, lede_terms), identifiers(title), subject, named
+        title_terms,
+        _whole(title_terms, lede_terms),
+        analysis.idents,
+        analysis.subject,
+        analysis.names,
     )
     return _Story(
         id=row["id"],
@@ -477,7 +485,7 @@ def _read(row: sqlite3.Row) -> _Story:
         title_terms=title_terms,
         lede_terms=lede_terms,
         keys=keys,
-        salience=figure_salience(row["h_kind"], row["h_value"], row["h_source"], row["h_start"]),
+        salience=analysis.salience,
         signature=_signature(title_terms, lede_terms, keys[0] if keys else None, row["published"]),
         vector=vector,
     )

@@ -13,7 +13,7 @@ NULL and the rest stays).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -200,11 +200,44 @@ def change_text(current: Observation, previous: Observation, kind: str) -> str:
 # ------------------------------------------------------------- recording
 
 
-def record_observations(conn: sqlite3.Connection, story_ids: Sequence[int]) -> int:
+# One observation of a metric, all but its story's columns: metric key,
+# subject, subject key, noun, kind, unit, per, value, figure text, figure
+# source, figure start.
+ObservedFigure = tuple[str, str, str, str, str, str | None, str | None, float, str, str | None, int]
+
+
+def observed_figures(figures: Iterable[Figure], title: str) -> tuple[ObservedFigure, ...]:
+    """The metric observations among a story's *figures* (in stored order:
+    title first, then text order): each metric and value once per story."""
+    found: list[ObservedFigure] = []
+    seen: set[tuple[str, float]] = set()
+    for figure in figures:
+        metric = identify(figure, title)
+        if metric is None or figure.value is None or (metric.key, figure.value) in seen:
+            continue
+        seen.add((metric.key, figure.value))
+        found.append(
+            (
+                metric.key, metric.subject, metric.subject_key, metric.noun, metric.kind,
+                figure.unit, figure.per, figure.value, figure.text, figure.source, figure.start,
+            )
+        )
+    return tuple(found)
+
+
+def record_observations(
+    conn: sqlite3.Connection,
+    story_ids: Sequence[int],
+    prepared: Mapping[int, tuple[ObservedFigure, ...]] | None = None,
+) -> int:
     """Replace the observations of *story_ids* with those of their current
-    figures; returns how many were recorded."""
+    figures; returns how many were recorded. *prepared* holds the
+    observations the parse workers already found for some of the stories
+    (:func:`observed_figures` of their figures); the others' figures are
+    read from the store."""
     if not story_ids:
         return 0
+    prepared = prepared or {}
     stories: dict[int, sqlite3.Row] = {}
     for chunk in storage.chunks(list(story_ids)):
         marks = storage.marks(len(chunk))
@@ -215,23 +248,25 @@ def record_observations(conn: sqlite3.Connection, story_ids: Sequence[int]) -> i
             chunk,
         ):
             stories[row["id"]] = row
+    found = {story_id: prepared[story_id] for story_id in stories if story_id in prepared}
+    unprepared = [story_id for story_id in stories if story_id not in found]
+    figures: dict[int, list[Figure]] = {}
+    for row in storage.figure_rows(conn, unprepared):
+        figures.setdefault(row["story_id"], []).append(figure_from(row))
+    for story_id, listed in figures.items():
+        found[story_id] = observed_figures(listed, stories[story_id]["title"])
     values = []
-    seen: set[tuple[int, str, float]] = set()
-    for row in storage.figure_rows(conn, list(stories)):
-        story = stories[row["story_id"]]
-        figure = figure_from(row)
-        metric = identify(figure, story["title"])
-        if metric is None or (story["id"], metric.key, figure.value) in seen:
-            continue
-        seen.add((story["id"], metric.key, figure.value))
-        values.append(
-            (
-                metric.key, metric.subject, metric.subject_key, metric.noun, metric.kind,
-                figure.unit, figure.per, figure.value, story["published"], story["id"],
-                story["feed_name"], story["title"], story["link"], figure.text, figure.source,
-                figure.start,
+    for story_id in sorted(found):  # the order figure_rows gives: story by story
+        story = stories[story_id]
+        observed = found[story_id]
+        for key, subject, subject_id, noun, kind, unit, per, value, text, source, start in observed:
+            values.append(
+                (
+                    key, subject, subject_id, noun, kind, unit, per, value, story["published"],
+                    story_id, story["feed_name"], story["title"], story["link"], text, source,
+                    start,
+                )
             )
-        )
     conn.executemany(
         """
         INSERT INTO metric_observations (metric_key, subject, subject_key, noun, kind, unit, per,

@@ -5,11 +5,12 @@ it, and read state shared by an entry's stories."""
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from tui.core.digest import storage
+from tui.core.digest.analysis import StoryAnalysis
 from tui.core.digest.grouping import DEFAULT_WINDOW_HOURS, INDEX_DAYS, Grouper
 from tui.core.digest.metrics import record_observations
 from tui.core.store import Store
@@ -50,9 +51,14 @@ def on_stories_stored(
     *,
     window_hours: float = DEFAULT_WINDOW_HOURS,
     since: datetime | float | None = None,
+    prepared: Mapping[int, StoryAnalysis] | None = None,
 ) -> None:
     """Group just-stored new or changed stories into entries and record
     their figures' metric observations, in one write transaction.
+
+    *prepared* maps story ids to the analyses the refresh's parse workers
+    made of them (:func:`tui.core.digest.analysis.analyse_story`); stories
+    without one are analysed here, from the store.
 
     With *since*, stories published before it are not grouped now (their
     observations are still recorded: they are metric history): no view
@@ -100,8 +106,16 @@ def on_stories_stored(
                 kept.df if kept is not None else None,
                 kept is not None and kept.complete,
             )
-            grouper.group(rows, previous)
-            record_observations(conn, observed)
+            grouper.group(rows, previous, prepared)
+            record_observations(
+                conn,
+                observed,
+                {
+                    story_id: analysis.observed
+                    for story_id, analysis in (prepared or {}).items()
+                    if analysis.observed is not None
+                },
+            )
         df, complete = grouper.frequencies
         if not conn.in_transaction and len(df) <= _MAX_KEPT_TERMS:  # committed, not nested
             _KEPT[store.db] = _Frequencies(version, df, complete)
