@@ -86,3 +86,62 @@ async def test_the_first_screen_mounts_no_search_box_and_no_figures_table(make_a
         await pilot.press("escape", "slash")  # the same box again
         await settle(pilot)
         assert len(app.query("#search")) == 1 and isinstance(app.focused, Input)
+
+
+# Run in a fresh interpreter: what the first screen imports, printed once it
+# is painted. The store is built there first (the builders import the digest),
+# and the modules already loaded then are not counted.
+FIRST_SCREEN = """
+import sys
+from pathlib import Path
+from tests.ui.builders import NOW, build_config, build_digest_store, FEEDS
+from tui.core.store import Store
+
+path = Path(sys.argv[1])
+if sys.argv[2] == "empty":
+    store, config = Store.open(path), build_config(FEEDS)
+    store.sync_feeds(config.feeds)
+else:
+    store, config = build_digest_store(path)
+store.close()
+before = set(sys.modules)
+for name in [name for name in sys.modules if name.startswith("tui.core.digest")]:
+    before.discard(name)
+    del sys.modules[name]
+
+from tui.app.app import DigestApp
+
+class FirstScreen(DigestApp):
+    def first_page_shown(self):
+        print(" ".join(sorted(set(sys.modules) - before)))
+        self.exit()
+
+FirstScreen(Store.open(path), config, now=lambda: NOW).run(headless=True, size=(160, 48))
+"""
+NEVER_AT_START = ("markdown_it", "pygments", "httpx", "feedparser", "tui.core.refresh")
+
+
+def first_screen_imports(tmp_path: Path, store: str) -> set[str]:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN, str(tmp_path / "first.db"), store],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    return set(result.stdout.split())
+
+
+@pytest.mark.parametrize("store", ["empty", "stories"])
+def test_the_first_screen_imports_nothing_it_does_not_show(tmp_path: Path, store: str):
+    imported = first_screen_imports(tmp_path, store)
+    assert "tui.app.screens.main" in imported  # the script saw the app start
+    for prefix in NEVER_AT_START:
+        assert not any(name.split(".")[0] == prefix or name.startswith(prefix) for name in imported)
+    assert "textual.widgets._markdown" not in imported
+    assert "textual.widgets._data_table" not in imported
+    if store == "empty":  # nothing to rank: the digest is not imported
+        assert not any(name.startswith("tui.core.digest") for name in imported)

@@ -246,6 +246,11 @@ def load_digest(
     the last seven days), ranked, limited to the entries with a story in
     the section and the search. The ranking is the domain's
     (:func:`tui.core.digest.today`); the total is the number of entries."""
+    if not store.stories(StoryQuery(limit=1)):
+        # No story at all (a first run): nothing to rank, and importing the
+        # digest (~60 ms, mostly the figure extractor it pulls in) would
+        # only delay the first screen, which says what to do next.
+        return StoryPage(view, (), False, 0)
     from tui.core.digest import today
 
     keep = _digest_filter(store, view, now)
