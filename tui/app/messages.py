@@ -46,12 +46,14 @@ class UnreadFound(Message):
 
 
 class StoryOpened(Message):
-    """The story the user opened, ready to show (or None: it is gone)."""
+    """The story the user opened, ready to show (or None: it is gone).
+    With *mark_read*, the screen saves it read once it is on screen."""
 
-    def __init__(self, doc: ReaderDoc | None, story_id: int) -> None:
+    def __init__(self, doc: ReaderDoc | None, story_id: int, mark_read: bool = False) -> None:
         super().__init__()
         self.doc = doc
         self.story_id = story_id
+        self.mark_read = mark_read
 
 
 class StoreWritten(Message):

@@ -74,6 +74,8 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
         self.refreshes_done = 0  # finished refreshes (for status and tests)
         self._seq = {"sidebar": 0, "stories": 0, "story": 0, "metric": 0}
         self._applied_sidebar = 0
+        self._sidebar_running = False  # a sidebar count is on its way
+        self._sidebar_again = False  # another was asked for meanwhile
         self._first_page_shown = False
         self._loaded_view: ViewState | None = None  # the view the rows belong to
         self.articles_fetching: set[int] = set()  # story ids whose full article is on its way
@@ -211,6 +213,8 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
         self.figures.show(message.doc.figures)
         if message.doc.figures:
             self.load_metric(message.doc.id, message.doc.figures[0].index)
+        if message.mark_read:  # its copies in other feeds too (see write)
+            self.call_after_refresh(self.write, "entry-read", (message.story_id,))
 
     def on_entry_read(self, message: EntryRead) -> None:
         """Every copy of a story just read (or unread) shows it, in either
@@ -246,6 +250,12 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed says so; the reader carries on."""
+        if event.worker.name == "load-sidebar" and event.state in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            self.sidebar_worker_ended()
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             text = one_line(str(error), 200) or type(error).__name__
