@@ -1,6 +1,7 @@
 """What keeps the screen responsive while the store is written and
-counted: an opened story is saved read once it is on screen, and sidebar
-counts asked for in a burst run one after another, not all at once."""
+counted: an opened story is saved read once it is on screen, sidebar
+counts asked for in a burst run one after another, not all at once, and
+each count reads indexes, not every story."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from contextlib import asynccontextmanager
 from textual.pilot import Pilot
 from textual.worker import Worker
 
+from tests.ui.builders import NOW
 from tests.ui.conftest import settle
 from tui.app.app import DigestApp
 from tui.app.screens.main import MainScreen
+from tui.app.view import load_sidebar
 from tui.core.store import Store, StoryQuery
 
 
@@ -81,3 +84,22 @@ async def test_sidebar_counts_asked_for_in_a_burst_run_one_after_another(make_ap
         await settle(pilot)
         assert len(runs) == 2  # the one running, then one for the other four
         assert screen.sidebar.snapshot.get("all").unread == unread(store)
+
+
+def test_the_sidebar_counts_read_no_table_of_stories_whole(ui_store):
+    """Each read and each refreshed feed recounts the sidebar: its counts
+    come from indexes (store schema version 8), never a scan of every
+    story."""
+    store, config = ui_store
+    statements: list[str] = []
+    connection = store.db.connection
+    connection.set_trace_callback(statements.append)
+    try:
+        load_sidebar(store, config, NOW, digest_counts=False)
+    finally:
+        connection.set_trace_callback(None)
+    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    assert selects
+    for sql in selects:
+        plan = [row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql)]
+        assert "SCAN s" not in plan, (sql, plan)  # "SCAN s USING INDEX …" reads an index
