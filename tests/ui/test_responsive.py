@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.worker import Worker
 
 from tests.ui.builders import NOW
-from tests.ui.conftest import settle
+from tests.ui.conftest import screen_text, settle
 from tui.app.app import DigestApp
 from tui.app.screens.main import MainScreen
 from tui.app.view import load_sidebar
@@ -103,3 +103,19 @@ def test_the_sidebar_counts_read_no_table_of_stories_whole(ui_store):
     for sql in selects:
         plan = [row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql)]
         assert "SCAN s" not in plan, (sql, plan)  # "SCAN s USING INDEX …" reads an index
+
+
+async def test_the_read_mark_goes_with_the_opened_story(make_app):
+    """The row's read mark is not drawn on its own frame (that held the
+    story's frame back a tick of the screen timer) but it is drawn."""
+
+    def row_line(app: DigestApp, title: str) -> str:
+        return next(line for line in screen_text(app).splitlines() if title[:30] in line)
+
+    async with started(make_app) as (pilot, screen):
+        title = screen.stories.current.title
+        assert "●" in row_line(pilot.app, title)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.doc is not None and screen.doc.title == title
+        assert "●" not in row_line(pilot.app, title)

@@ -204,6 +204,7 @@ class MainScreen(MainActions, MainWorkers, EverydayActions, FeedActions, Screen[
 
     async def on_story_opened(self, message: StoryOpened) -> None:
         """Show the opened story and its figures."""
+        self.stories.refresh()  # the row's read mark (see open_story)
         if message.doc is None:
             self.notify("That story is no longer in the store.", severity="warning", markup=False)
             return

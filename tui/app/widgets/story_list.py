@@ -118,13 +118,16 @@ class StoryList(ScrollView, can_focus=True):
         self.loading_more = False
         self._changed(announce=False)
 
-    def update_rows(self, rows: Iterable[StoryRow]) -> None:
-        """Redraw rows whose read or starred state changed."""
+    def update_rows(self, rows: Iterable[StoryRow], *, redraw: bool = True) -> None:
+        """Replace rows whose read or starred state changed, and redraw
+        them (or, without *redraw*, leave that to the caller's next
+        refresh of the list)."""
         for row in rows:
             position = self.index.get(row.id)
             if position is not None:
                 self.rows[position] = row
-        self.refresh()
+        if redraw:
+            self.refresh()
 
     def _set_rows(self, rows: list[StoryRow], has_more: bool) -> None:
         self.rows = rows
