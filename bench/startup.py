@@ -5,7 +5,9 @@
 Measures, in a fresh process each time (so imports count):
 
 - first paint: from just before the process starts to the first screen
-  with stories painted (headless), and the peak RSS of that process;
+  with stories painted (headless), started as ``digest`` starts it (the
+  store opens in a thread while the app imports), and the peak RSS of
+  that process (its VmHWM: ru_maxrss would report this parent's);
 - cursor move: from the j key event to the rendered frame that shows the
   cursor on the next row (median and p95 over 30 presses), 30,000 case;
 - open: from the enter key event to the rendered frame that shows the
