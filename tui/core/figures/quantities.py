@@ -80,6 +80,7 @@ _SUFFIX_STARTS = frozenset(
 _QUALIFIER_ENDINGS = frozenset(
     {q.split()[-1] for q in lexicon().qualifiers} | {"a", "an", "the", "factor", "of"}
 )
+_LONGEST_ENDING = max(map(len, _QUALIFIER_ENDINGS))
 # Last characters of a currency written before the number ("$", "£", "US$", "Rs.", "RMB").
 _PREFIX_ENDS = frozenset("$£€¥￥₹₩₽₺₦₱₪₫.ABCDEFGHIJKLMNOPQRSTUVWXYZs")
 _DASHES = frozenset("-–—")
@@ -391,7 +392,11 @@ def _read_qualifier(doc: Document, q: Quantity) -> None:
         return
     # Cheap test first: the word before must be the last word of a qualifier.
     word_start = lower.rfind(" ", start - 16 if start > 16 else 0, start - 1) + 1
-    if lower[word_start:start - 1] not in _QUALIFIER_ENDINGS:
+    # No space in that window: the word is longer than any ending (and
+    # slicing from 0 would copy the whole text before it: quadratic on a
+    # long text without spaces, such as inline CSS).
+    if start - 1 - word_start > _LONGEST_ENDING or \
+            lower[word_start:start - 1] not in _QUALIFIER_ENDINGS:
         return
     window = lower[start - 40 if start > 40 else 0:start][::-1]
     match = _QUALIFIER_REV(window)
