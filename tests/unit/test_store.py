@@ -133,6 +133,33 @@ def test_figures_are_replaced_when_a_story_changes(store: Store) -> None:
     assert store.stories()[0].headline == second
 
 
+def test_a_mixed_batch_keeps_each_storys_figures_tags_and_search_text(store: Store) -> None:
+    """New stories are written with one statement per feed, with ids given
+    by the upsert: each must still get its own figures, tags and full-text
+    row, beside an updated story and after ids freed by a deletion."""
+    feed_id = add_feed(store)
+    (old_id, gone_id) = store.upsert_stories(feed_id, [story("old"), story("gone", hours=1)]).new
+    with store.db.transaction() as conn:
+        conn.execute("DELETE FROM stories WHERE id = ?", (gone_id,))
+    figure = {n: Figure(f"{n}%", 0, len(f"{n}%"), n, "percent", "%") for n in (10, 20, 30)}
+    result = store.upsert_stories(
+        feed_id,
+        [
+            story("new1", "Alpha", content="10%", figures=[figure[10]], tags=("one",)),
+            story("old", "Changed", content="20%", figures=[figure[20]]),
+            story("new2", "Bravo", content="30%", figures=[figure[30]], tags=("two",)),
+        ],
+    )
+    assert result.updated == [old_id]
+    assert result.new == [gone_id, gone_id + 1]  # the ids SQLite itself would have given
+    by_title = {s.title: s.id for s in store.stories()}
+    assert store.figures(by_title["Alpha"]) == [figure[10]]
+    assert store.figures(by_title["Changed"]) == [figure[20]]
+    assert store.figures(by_title["Bravo"]) == [figure[30]]
+    assert [s.title for s in store.stories(StoryQuery(tag="two"))] == ["Bravo"]
+    assert [s.title for s in store.stories(StoryQuery(search="bravo"))] == ["Bravo"]
+
+
 def test_queries_filter_and_page(store: Store) -> None:
     news = add_feed(store, "https://news.example/feed", tags=("news",))
     mobile = add_feed(store, "https://mobile.example/feed", tags=("mobile",))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,31 @@ class UpsertResult:
     new: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     unchanged: int = 0
+
+
+def _insert_values(
+    story_id: int, feed_id: int, story: Story, digest: str, seen: float
+) -> tuple[object, ...]:
+    """A new story's row, in the column order of the upsert's INSERT."""
+    return (
+        story_id,
+        feed_id,
+        story.uid,
+        story.guid,
+        story.link,
+        story.title,
+        story.author,
+        to_ts(story.published),
+        to_ts(story.updated),
+        to_ts(story.first_seen) or seen,
+        story.summary,
+        story.content,
+        enclosures_json(story.enclosures),
+        digest,
+        int(story.read),
+        int(story.starred),
+        int(story.hidden),
+    )
 
 
 def fts_query(text: str) -> str | None:
@@ -252,6 +278,14 @@ class Store:
         A story whose id changed but whose link did not (feeds that rewrite
         their GUIDs) is recognised by its link and updated in place rather
         than arriving again as unread.
+
+        New stories and all the figures are written with one statement
+        each for the whole feed, not one per story: the refresh's writer
+        thread gives up Python's lock for every statement and may wait to
+        get it back while the fetching thread runs, so statements, not
+        rows, are what a cold refresh pays for. New ids are given here, as
+        SQLite would (the largest id plus one), inside the write
+        transaction that makes them safe.
         """
         result = UpsertResult()
         seen_now = to_ts(now) if now else time.time()
@@ -272,6 +306,10 @@ class Store:
                     "SELECT uid FROM pruned_stories WHERE feed_id = ?", (feed_id,)
                 )
             }
+            next_id = (conn.execute("SELECT max(id) FROM stories").fetchone()[0] or 0) + 1
+            inserts: list[tuple[object, ...]] = []
+            tags: list[tuple[int, str]] = []
+            stored: list[Story] = []
             for story in stories:
                 if story.uid in done:
                     continue
@@ -289,7 +327,9 @@ class Store:
                             by_uid[story.uid] = found
                             break
                 if found is None:
-                    story_id = self._insert(conn, feed_id, story, digest, seen_now)
+                    story_id, next_id = next_id, next_id + 1
+                    inserts.append(_insert_values(story_id, feed_id, story, digest, seen_now))
+                    tags += [(story_id, tag) for tag in story.tags]
                     result.new.append(story_id)
                 elif found[1] != digest:
                     story_id = found[0]
@@ -299,42 +339,22 @@ class Store:
                     result.unchanged += 1
                     continue
                 story.id = story_id
-                self._write_figures(conn, story_id, story)
-        return result
-
-    def _insert(self, conn, feed_id: int, story: Story, digest: str, seen: float) -> int:  # noqa: ANN001
-        cursor = conn.execute(
-            """
-            INSERT INTO stories (feed_id, uid, guid, link, title, author, published, updated,
-                                 first_seen, summary, content, enclosures, content_hash, read,
-                                 starred, hidden)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            (
-                feed_id,
-                story.uid,
-                story.guid,
-                story.link,
-                story.title,
-                story.author,
-                to_ts(story.published),
-                to_ts(story.updated),
-                to_ts(story.first_seen) or seen,
-                story.summary,
-                story.content,
-                enclosures_json(story.enclosures),
-                digest,
-                int(story.read),
-                int(story.starred),
-                int(story.hidden),
-            ),
-        )
-        if story.tags:
+                stored.append(story)
             conn.executemany(
-                "INSERT OR IGNORE INTO story_tags (story_id, tag) VALUES (?, ?)",
-                [(cursor.lastrowid, tag) for tag in story.tags],
+                """
+                INSERT INTO stories (id, feed_id, uid, guid, link, title, author, published,
+                                     updated, first_seen, summary, content, enclosures,
+                                     content_hash, read, starred, hidden)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                inserts,
             )
-        return cursor.lastrowid
+            if tags:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO story_tags (story_id, tag) VALUES (?, ?)", tags
+                )
+            self._write_figures(conn, result.updated, stored)
+        return result
 
     def _update(self, conn, story_id: int, story: Story, digest: str) -> None:  # noqa: ANN001
         conn.execute(
@@ -358,13 +378,21 @@ class Store:
             ),
         )
 
-    def _write_figures(self, conn, story_id: int, story: Story) -> None:  # noqa: ANN001
-        conn.execute("DELETE FROM figures WHERE story_id = ?", (story_id,))
+    def _write_figures(
+        self, conn: sqlite3.Connection, replaced: Sequence[int], stories: Sequence[Story]
+    ) -> None:
+        """Store the figures of *stories*, first removing the old figures of
+        the *replaced* (updated) ones."""
+        for start in range(0, len(replaced), 500):
+            chunk = replaced[start : start + 500]
+            conn.execute(
+                f"DELETE FROM figures WHERE story_id IN ({','.join('?' * len(chunk))})", chunk
+            )
         conn.executemany(
             f"INSERT INTO figures ({FIGURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
-                    story_id,
+                    story.id,
                     figure.source,
                     figure.start,
                     figure.end,
@@ -377,6 +405,7 @@ class Store:
                     figure.sentence,
                     int(figure == story.headline),
                 )
+                for story in stories
                 for figure in story.figures
             ],
         )
@@ -517,8 +546,8 @@ class Store:
             if not changed:
                 return False
             story = Story(uid="", title="", published=datetime.now(), figures=list(figures))
-            story.headline = headline
-            self._write_figures(conn, story_id, story)
+            story.id, story.headline = story_id, headline
+            self._write_figures(conn, [story_id], [story])
         return True
 
     def set_starred(self, story_id: int, starred: bool) -> None:
