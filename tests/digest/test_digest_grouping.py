@@ -180,6 +180,38 @@ def test_a_new_story_joins_an_existing_entry_without_regrouping_it(desk: Desk) -
     assert desk.entry(first) == desk.entry(second) == desk.entry(third) == entry
 
 
+def test_one_batch_meets_stored_stories_and_its_own_by_link_and_by_words(desk: Desk) -> None:
+    # A refresh groups a thousand stories in one call, holding the batch's
+    # links, rows and entry members in memory until it writes them: they
+    # must meet as if each had been stored and grouped on its own.
+    original = desk.file("Reuters", *SKYE, hours_ago=6)
+    copy = desk.file("Yahoo", *SKYE, hours_ago=5, group=False)
+    follow_up = desk.file("Reuters", *SKYE, hours_ago=4, group=False)  # same feed: no match
+    linked = desk.file(
+        "Ars",
+        "Morning briefing",
+        "Good morning.",
+        link="https://news.example/a/1?utm_source=rss",
+        group=False,
+    )
+    relinked = desk.file(
+        "Verge",
+        "Tuesday's top story",
+        "Read on.",
+        link="https://www.news.example/a/1",
+        group=False,
+    )
+    late = desk.file("Wire", *SKYE, hours_ago=1, group=False)
+    batch = [copy, follow_up, linked, relinked, late]
+    digest.on_stories_stored(desk.store, batch, desk.now)
+    assert together(desk, original, copy, late)
+    assert not together(desk, original, follow_up)
+    assert together(desk, linked, relinked) and not together(desk, linked, original)
+    with desk.store.db.reading() as conn:
+        rows = storage.grouped_rows(conn, batch)
+    assert sorted(rows) == sorted(batch)  # every batch row written, once
+
+
 def test_a_new_story_is_compared_only_with_stories_inside_its_window(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,12 +17,15 @@ Stories of one feed join the same entry only through a shared link: a
 feed's own follow-ups are separate stories, and this guard stops a chain
 of loose matches from gluing a feed's stories together.
 
-Cost: a refresh batch reads its document frequencies in a few queries up
-front, weighs each story's terms once (idf is fixed for a batch), and
-writes its index terms once at the end, sorted, so that the B-tree pages
-of the term index are visited in order rather than once per story. The
-stories of the batch find each other through the batch's own postings,
-kept in memory until then.
+Cost: a refresh batch reads its document frequencies and the stored
+stories sharing its links in a few queries up front, weighs each story's
+terms once (idf is fixed for a batch), and writes its rows and index terms
+once at the end, sorted, so that the B-tree pages of the term index are
+visited in order rather than once per story. The stories of the batch find
+each other through the batch's own postings, links and entry members, kept
+in memory until then. What is left per story is one query, for its
+candidates: statements, not rows, are what the refresh's writer thread
+pays for, since it waits for Python's lock after each one.
 """
 
 from __future__ import annotations
@@ -139,10 +142,21 @@ class Grouper:
         self._delta: Counter[str] = Counter()
         self._vectors: dict[int, _Vector] = {}
         self._postings: dict[str, list[tuple[float, int]]] = {}
-        # The batch's grouped stories: their feeds and (current) entries.
+        # The batch's grouped stories: their feeds and (current) entries,
+        # their rows (written at the end) and links.
         self._feed_of: dict[int, int] = {}
         self._entry_of: dict[int, int] = {}
-        self._next_entry = storage.next_entry_id(conn)
+        self._rows: dict[int, tuple[object, ...]] = {}
+        self._by_key: dict[str, list[tuple[float, int]]] = {}
+        # Stored stories sharing a link with the batch's (read up front),
+        # stored stories regrouped by the batch, entries merged into others,
+        # and the feeds of entries the batch has looked at (stored members
+        # and the batch's, counted, so that a regrouped story can leave).
+        self._linked: dict[str, list[sqlite3.Row]] = {}
+        self._forgotten: set[int] = set()
+        self._merged_into: dict[int, int] = {}
+        self._entry_feeds: dict[int, Counter[int]] = {}
+        self._next_entry = self._first_new_entry = storage.next_entry_id(conn)
 
     # ---------------------------------------------------------------- public
 
@@ -165,6 +179,9 @@ class Grouper:
         made (the others are made here)."""
         prepared = prepared or {}
         stories = [_read(row, prepared.get(row["id"])) for row in rows]
+        for found in storage.by_link(self.conn, {key for story in stories for key in story.keys}):
+            for key in {found["link_key"], found["alt_key"]} - {None}:
+                self._linked.setdefault(key, []).append(found)
         if not self._all_df and len(stories) * ALL_DF_SHARE >= self.indexed:
             self._df = storage.all_frequencies(self.conn)
             self._all_df = True
@@ -185,10 +202,18 @@ class Grouper:
                 for published, story_id in found
             ]
         )
+        storage.save_grouped(
+            self.conn,
+            [
+                (*row[:1], self._entry_of[story_id], *row[1:])
+                for story_id, row in self._rows.items()
+            ],
+        )
         storage.add_terms(self.conn, postings)
         storage.add_frequencies(self.conn, self._delta)
         self._postings.clear()
         self._delta.clear()
+        self._rows.clear()
 
     # ---------------------------------------------------------------- adding
 
@@ -199,6 +224,10 @@ class Grouper:
                 storage.set_salience(self.conn, story.id, story.salience)
                 return previous["entry_id"]
             removed = storage.forget(self.conn, previous)
+            self._forgotten.add(story.id)
+            left = self._entry_feeds.get(self._current(previous["entry_id"]))
+            if left is not None:
+                left[previous["feed_id"]] -= 1
             self._load_df(removed)
             for term in removed:
                 self._df[term] = self._df.get(term, 0) - 1
@@ -208,24 +237,23 @@ class Grouper:
         entry = self._choose_entry(story)
         self._weigh(vector)
         keys = story.keys
-        storage.save_grouped(
-            self.conn,
-            (
-                story.id,
-                entry,
-                story.feed_id,
-                story.published,
-                keys[0] if keys else None,
-                keys[1] if len(keys) > 1 else None,
-                " ".join(story.title_terms),
-                " ".join(story.lede_terms),
-                " ".join(vector.idents),
-                " ".join([vector.subject or "-", *sorted(vector.names)]),
-                vector.norm,
-                story.salience,
-                story.signature,
-            ),
+        self._rows[story.id] = (
+            story.id,
+            story.feed_id,
+            story.published,
+            keys[0] if keys else None,
+            keys[1] if len(keys) > 1 else None,
+            " ".join(story.title_terms),
+            " ".join(story.lede_terms),
+            " ".join(vector.idents),
+            " ".join([vector.subject or "-", *sorted(vector.names)]),
+            vector.norm,
+            story.salience,
+            story.signature,
         )
+        for key in keys:
+            self._by_key.setdefault(key, []).append((story.published, story.id))
+        self._feeds(entry)[story.feed_id] += 1
         self.indexed += 1
         df, delta, postings = self._df, self._delta, self._postings
         posting = (story.published, story.id)
@@ -246,11 +274,7 @@ class Grouper:
 
     def _choose_entry(self, story: _Story) -> int:
         low, high = story.published - self.window, story.published + self.window
-        linked = {
-            found["entry_id"]
-            for found in storage.by_link(self.conn, story.keys)
-            if low <= found["published"] <= high and found["story_id"] != story.id
-        }
+        linked = self._linked_entries(story, low, high)
         similar = self._similar_entries(story, low, high)
         chosen = linked | {entry for entry, _ in similar}
         if not chosen:
@@ -261,16 +285,21 @@ class Grouper:
             # Two entries meet only if they share no feed: a merge must not
             # put two different stories of one feed together.
             keep = min(linked) if linked else similar[0][0]
-            feeds = {feed for _, feed in storage.entry_feeds(self.conn, keep)}
+            feeds = set(self._feed_set(keep))
             for entry, _ in similar:
                 if entry == keep or entry in linked:
                     continue
-                other = {feed for _, feed in storage.entry_feeds(self.conn, entry)}
+                other = self._feed_set(entry)
                 if other & feeds:
                     chosen.discard(entry)
                 else:
                     feeds |= other
             merged = chosen - {keep}
+            members = self._feeds(keep)
+            for entry in merged:  # (read before the merge moves their stored members)
+                members.update(self._feeds(entry))
+                del self._entry_feeds[entry]
+                self._merged_into[entry] = keep
             storage.merge_entries(self.conn, keep, merged)
             for story_id, entry in self._entry_of.items():
                 if entry in merged:
@@ -329,10 +358,50 @@ class Grouper:
                 scores[entry] = score
         result = []
         for entry, score in sorted(scores.items(), key=lambda item: -item[1]):
-            feeds = {feed for _, feed in storage.entry_feeds(self.conn, entry)}
-            if story.feed_id not in feeds:
+            if story.feed_id not in self._feed_set(entry):
                 result.append((entry, score))
         return result
+
+    def _linked_entries(self, story: _Story, low: float, high: float) -> set[int]:
+        """Entries holding another story, published in [low, high], whose
+        link is one of this story's: stored ones (read with the batch, by
+        their current entry) and the batch's own."""
+        linked: set[int] = set()
+        batch = self._entry_of
+        for key in story.keys:
+            for found in self._linked.get(key, ()):
+                story_id = found["story_id"]
+                if (
+                    low <= found["published"] <= high
+                    and story_id != story.id
+                    and story_id not in batch
+                    and story_id not in self._forgotten
+                ):
+                    linked.add(self._current(found["entry_id"]))
+            for published, story_id in self._by_key.get(key, ()):
+                if low <= published <= high and story_id != story.id:
+                    linked.add(batch[story_id])
+        return linked
+
+    def _current(self, entry: int) -> int:
+        """The entry a stored entry id now is, after the batch's merges."""
+        while entry in self._merged_into:
+            entry = self._merged_into[entry]
+        return entry
+
+    def _feeds(self, entry: int) -> Counter[int]:
+        """The feeds of an entry's members, counted (stored members read
+        once per batch; kept up to date as the batch adds and merges)."""
+        feeds = self._entry_feeds.get(entry)
+        if feeds is None:
+            feeds = self._entry_feeds[entry] = Counter()
+            if entry < self._first_new_entry:
+                feeds.update(feed for _, feed in storage.entry_feeds(self.conn, entry))
+        return feeds
+
+    def _feed_set(self, entry: int) -> set[int]:
+        """The feeds an entry's members come from."""
+        return {feed for feed, count in self._feeds(entry).items() if count > 0}
 
     def _candidates(
         self, weights: dict[str, float], low: float, high: float, floor: float, limit: int

@@ -89,11 +89,16 @@ def by_link(conn: sqlite3.Connection, keys: Iterable[str]) -> list[sqlite3.Row]:
     keys = list(keys)
     if not keys:
         return []
-    return conn.execute(
-        f"SELECT story_id, entry_id, feed_id, published FROM digest_stories "
-        f"WHERE link_key IN ({marks(len(keys))}) OR alt_key IN ({marks(len(keys))})",
-        keys + keys,
-    ).fetchall()
+    rows: list[sqlite3.Row] = []
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        rows += conn.execute(
+            f"SELECT story_id, entry_id, feed_id, published, link_key, alt_key "
+            f"FROM digest_stories "
+            f"WHERE link_key IN ({marks(len(chunk))}) OR alt_key IN ({marks(len(chunk))})",
+            chunk + chunk,
+        ).fetchall()
+    return rows
 
 
 def candidates(
@@ -220,10 +225,10 @@ def add_terms(conn: sqlite3.Connection, postings: Iterable[tuple[str, float, int
     )
 
 
-def save_grouped(conn: sqlite3.Connection, values: tuple[object, ...]) -> None:
-    """Store a grouped story's row (its index terms follow with the batch's,
-    :func:`add_terms`)."""
-    conn.execute(
+def save_grouped(conn: sqlite3.Connection, values: Iterable[tuple[object, ...]]) -> None:
+    """Store grouped stories' rows (their index terms follow with the
+    batch's, :func:`add_terms`)."""
+    conn.executemany(
         """
         INSERT OR REPLACE INTO digest_stories (story_id, entry_id, feed_id, published, link_key,
             alt_key, title_terms, lede_terms, idents, names, norm, salience, signature)
