@@ -93,6 +93,10 @@ class _Vector:
     norm: float = 0.0
     title_weights: dict[str, float] | None = None
     title_norm: float = 0.0
+    # A stored candidate's title and lede terms as stored, until its terms
+    # are needed (:func:`_unpack`): most candidates are ruled out by their
+    # subject first.
+    stored: tuple[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -342,8 +346,8 @@ class Grouper:
                 continue
             else:
                 feed, entry = found["feed_id"], found["entry_id"]
-                if story_id not in self._vectors:
-                    unparsed.append(found)
+                if feed != story.feed_id and story_id not in self._vectors:
+                    unparsed.append(found)  # (a story of this feed is never scored)
             if feed != story.feed_id:
                 others.append((entry, story_id))
         self._parse(unparsed)
@@ -432,17 +436,19 @@ class Grouper:
         terms' frequencies are read in one query."""
         wanted: list[str] = []
         for found in found_rows:
-            title_terms = found["title_terms"].split()
             subject, *named = found["names"].split() or ["-"]
             vector = _Vector(
-                title_terms,
-                _whole(title_terms, found["lede_terms"].split()),
+                [],
+                {},
                 tuple(found["idents"].split()),
                 None if subject == "-" else subject,
                 frozenset(named),
+                stored=(found["title_terms"], found["lede_terms"]),
             )
             self._vectors[found["story_id"]] = vector
-            wanted.extend(vector.whole)
+            if not self._all_df:
+                wanted += found["title_terms"].split()
+                wanted += found["lede_terms"].split()
         self._load_df(wanted)
 
     def _score(self, vector: _Vector, other: _Vector) -> float:
@@ -451,7 +457,7 @@ class Grouper:
         Stories about different subjects are never alike enough."""
         if _other_subjects(vector, other):
             return 0.0
-        whole = self._cosine(self._weigh(vector), vector.norm, other.whole)
+        whole = self._cosine(self._weigh(vector), vector.norm, _unpack(other).whole)
         if whole >= SAME_EVENT:
             return whole
         if whole >= SAME_TITLE_WHOLE:
@@ -558,6 +564,16 @@ def _read(row: sqlite3.Row, analysis: StoryAnalysis | None) -> _Story:
         signature=_signature(title_terms, lede_terms, keys[0] if keys else None, row["published"]),
         vector=vector,
     )
+
+
+def _unpack(vector: _Vector) -> _Vector:
+    """A stored candidate's vector with its terms counted (once)."""
+    if vector.stored is not None:
+        title, lede = vector.stored
+        vector.title_terms = title.split()
+        vector.whole = _whole(vector.title_terms, lede.split())
+        vector.stored = None
+    return vector
 
 
 def _title(vector: _Vector) -> dict[str, int]:
