@@ -73,9 +73,9 @@ def test_corpus_fragments_convert_identically_on_the_fast_path(shared: Path, mon
             )
     accepted, problems = check_parity(fragments)
     assert not problems, f"{len(problems)} differ, e.g. {problems[:3]}"
-    # Measured when written: 2,243 of 2,342 (the rest hold tables or nest
-    # deeper than the fast path goes).
-    assert len(fragments) > 2000 and accepted > 0.9 * len(fragments)
+    # Measured when written: 2,341 of 2,342 (the other nests deeper than
+    # the fast path goes).
+    assert len(fragments) > 2000 and accepted > 0.98 * len(fragments)
 
 
 def test_hostile_inputs_convert_identically_on_the_fast_path(shared: Path, monkeypatch) -> None:
@@ -98,7 +98,8 @@ def test_hostile_inputs_convert_identically_on_the_fast_path(shared: Path, monke
 # end tags included: wherever the fast path accepts one, it agrees.
 _TAGS = ["p", "div", "span", "a", "b", "strong", "em", "i", "code", "pre", "blockquote"]
 _TAGS += ["ul", "ol", "li", "h1", "h3", "br", "hr", "img", "sub", "q", "figure", "figcaption"]
-_TAGS += ["script", "iframe", "del", "section", "font", "table", "td"]
+_TAGS += ["script", "iframe", "del", "section", "font", "table", "tr", "td", "th", "thead"]
+_TAGS += ["tbody", "caption"]
 _ATTRS = [
     "",
     ' href="/x_y"',
@@ -107,6 +108,7 @@ _ATTRS = [
     ' href="https://e.example/a" title="say &quot;hi&quot;"',
     ' src="https://v.example/e" alt=" An *alt* "',
     ' width="1"',
+    ' colspan="2"',
     ' start="3"',
     " onclick=x()",
 ]
@@ -190,7 +192,7 @@ def test_text_that_spells_a_link_is_defused() -> None:
 @pytest.mark.parametrize(
     "html",
     [
-        "<table><tr><td>1</td></tr></table>",
+        '<table><tr><td colspan="²">1</td></tr></table>',
         "<dl><dt>term</dt><dd>meaning</dd></dl>",
         "<p><![CDATA[x]]></p>",
         "<?php echo 1 ?>",

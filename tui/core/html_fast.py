@@ -12,8 +12,7 @@ while building it, and writes the Markdown markdownify would write.
 corpus, the bench feeds and the hostile inputs: whenever
 :func:`fast_markdown` returns a string, it is byte for byte what the bs4 +
 markdownify path would produce. Whatever it does not reproduce with
-certainty (tables, definition lists, CDATA, processing instructions, deep
-nesting, tag names markdownify treats specially that are not implemented
+certainty (definition lists, CDATA, processing instructions, deep nesting, tag names markdownify treats specially that are not implemented
 here) makes it return None, and the caller uses the general path.
 """
 
@@ -32,7 +31,7 @@ from tui.core.html_rules import DROP, EMBED_TEXT, EMBEDS, is_tracking_pixel, lin
 
 # Deeper documents go to the general path, which knows how to survive
 # (and report) any depth; real feed bodies stay far below this.
-_MAX_DEPTH = 64
+_MAX_DEPTH = 100
 
 # What bs4's html.parser tree builder does with element names: void
 # elements close at once, whitespace is kept verbatim inside pre/textarea.
@@ -45,20 +44,23 @@ _charref = BeautifulSoupHTMLParser._dereference_numeric_character_reference
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # Elements markdownify trims whitespace inside of (and, with pre, outside of).
-_BLOCK = frozenset(("p", "blockquote", "article", "div", "section", "ol", "ul", "li", *_HEADINGS))
+_TABLE_PARTS = frozenset(("table", "thead", "tbody", "tfoot", "tr", "td", "th"))
+_BLOCK = frozenset(
+    ("p", "blockquote", "article", "div", "section", "ol", "ul", "li", *_HEADINGS, *_TABLE_PARTS)
+)
 _OUTSIDE = _BLOCK | {"pre"}
 _INLINE_MARKS = {"b": "**", "strong": "**", "em": "*", "i": "*", "del": "~~", "s": "~~"}
 _INLINE_MARKS |= {"sub": "", "sup": ""}
 _CODE = frozenset(("code", "kbd", "samp"))
 _NOFORMAT = _CODE | {"pre"}
 _HANDLED = frozenset(
-    (*_BLOCK, *_INLINE_MARKS, *_CODE, "a", "br", "hr", "img", "pre", "q", "figcaption")
+    (*_BLOCK, *_INLINE_MARKS, *_CODE, "a", "br", "hr", "img", "pre", "q", "figcaption", "caption")
 )
 # Names markdownify gives a meaning to (a convert_* method, a heading-like
 # name, a block that trims whitespace): any of them not handled here is
 # left to the general path. Every other name is a plain container.
 _CONVERTED = "|".join(n[8:] for n in dir(MarkdownConverter) if n.startswith("convert_"))
-_SPECIAL_NAME = re.compile(rf"h\d|(?:{_CONVERTED})$|(?:dl|dt|dd|table|thead|tbody|tfoot|tr|td|th)$")
+_SPECIAL_NAME = re.compile(rf"h\d|(?:{_CONVERTED})$|(?:dl|dt|dd)$")
 _CONVERT_NAME = re.compile(r"[\[\]:-]")
 _NEWLINE_RUN = re.compile(r"[\t \r\n]*[\r\n][\t \r\n]*")
 _SPACE_RUN = re.compile(r"[\t ]+")
@@ -281,7 +283,7 @@ def _render(element: _Element, flags: int, siblings: list | None, index: int) ->
         child_flags |= _PRE | _NOFORMAT_FLAG
     elif name in _CODE:
         child_flags |= _NOFORMAT_FLAG
-    elif name in _HEADINGS:
+    elif name in _HEADINGS or name == "td" or name == "th":
         child_flags |= _INLINE
     elif name == "li":
         child_flags |= _IN_LI
@@ -338,6 +340,10 @@ def _render(element: _Element, flags: int, siblings: list | None, index: int) ->
         return '"' + text + '"'
     if name == "figcaption":
         return "\n\n" + text.strip() + "\n\n"
+    if name in _TABLE_PARTS:
+        return _table_part(element, text)
+    if name == "caption":
+        return text.strip() + "\n\n"
     return text
 
 
@@ -471,3 +477,84 @@ def _list_item(element: _Element, text: str, siblings: list, index: int) -> str:
     indent = " " * len(bullet)
     lines = "\n".join(indent + line if line else "" for line in text.split("\n"))
     return bullet + lines[len(bullet) :] + "\n"
+
+
+def _table_part(element: _Element, text: str) -> str:
+    """Tables as markdownify writes them: a row per line, cells between
+    bars, and a "---" rule under the header row (or under an empty header
+    when the table has none)."""
+    name = element.name
+    if name == "td" or name == "th":
+        return " " + text.strip().replace("\n", " ") + " |" * _colspan(element)
+    if name == "table":
+        return "\n\n" + text.strip() + "\n\n"
+    if name != "tr":
+        return text  # thead, tbody, tfoot
+    parent = element.parent
+    assert parent is not None  # a tr is never the root
+    cells = _find_all(element, ("td", "th"))
+    first_row = _previous_element(element) is None
+    header = all(cell.name == "th" for cell in cells) or (
+        parent.name == "thead" and len(_find_all(parent, ("tr",))) == 1
+    )
+    if first_row and parent.name == "tbody":
+        grandparent = parent.parent
+        assert grandparent is not None
+        header_missing = not _find_all(grandparent, ("thead",))
+    else:
+        header_missing = first_row
+    width = sum(_colspan(cell) for cell in cells)
+    rule = "| " + " | ".join(["---"] * width) + " |\n"
+    if header and first_row:
+        return "|" + text + "\n" + rule
+    if header_missing or (
+        first_row
+        and (
+            parent.name == "table" or (parent.name == "tbody" and _previous_element(parent) is None)
+        )
+    ):
+        return "| " + " | ".join([""] * width) + " |\n" + rule + "|" + text + "\n"
+    return "|" + text + "\n"
+
+
+def _colspan(cell: _Element) -> int:
+    span = cell.attrs.get("colspan")
+    if span is None or not span.isdigit():
+        return 1
+    try:
+        return max(1, min(1000, int(span)))
+    except ValueError:  # a digit int() does not read, such as "²"
+        raise _Unsupported from None
+
+
+def _find_all(element: _Element, names: tuple[str, ...]) -> list[_Element]:
+    """The descendants of *element* with one of *names*, in document order."""
+    found = []
+    pending = list(reversed(element.children))
+    while pending:
+        node = pending.pop()
+        if type(node) is _Element:
+            if node.name in names:
+                found.append(node)
+            pending.extend(reversed(node.children))
+    return found
+
+
+def _previous_element(element: _Element) -> _Element | None:
+    """The nearest earlier sibling that is an element (text and comments
+    do not count)."""
+    parent = element.parent
+    if parent is None:
+        return None
+    siblings = parent.children
+    for node in reversed(siblings[: _index_of(siblings, element)]):
+        if type(node) is _Element:
+            return node
+    return None
+
+
+def _index_of(siblings: list, element: _Element) -> int:
+    for index, node in enumerate(siblings):
+        if node is element:
+            return index
+    raise ValueError(element)
