@@ -63,7 +63,8 @@ def analyse(
     return StoryAnalysis(
         title_terms=title_terms,
         lede_terms=terms(lede),
-        keys=link_keys(link, guid),
+        # (A guid that is the link adds no key: spare canonicalising it twice.)
+        keys=link_keys(link, None if guid == link else guid),
         subject=subject,
         names=named,
         idents=identifiers(title),

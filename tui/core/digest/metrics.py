@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from tui.core.digest import storage
 from tui.core.digest.nouns import noun_key, noun_label
@@ -44,6 +45,17 @@ class MetricId:
 def identify(figure: Figure, story_title: str) -> MetricId | None:
     """The metric a figure is an observation of, or None when it lacks a
     value, a countable noun or a subject."""
+    found = _identity(figure, story_title)
+    return None if found is None else MetricId(*found)
+
+
+# A MetricId's fields as a plain tuple: observed_figures asks for every
+# figure of every story, and a frozen dataclass costs a microsecond to make.
+_Identity = tuple[str, str, str, str, str, str]
+
+
+def _identity(figure: Figure, story_title: str) -> _Identity | None:
+    """:func:`identify`'s answer as a tuple of MetricId's fields."""
     if figure.value is None or figure.kind in _UNTRACKED_KINDS or not figure.noun:
         return None
     named, rest = _leading_name(figure.noun)
@@ -60,9 +72,10 @@ def identify(figure: Figure, story_title: str) -> MetricId | None:
     if not subject_id:
         return None
     kind = figure.kind if figure.kind != "measure" else f"measure:{(figure.unit or '').lower()}"
-    return MetricId(f"{subject_id}·{key}·{kind}", subject, subject_id, noun_label(key), key, kind)
+    return f"{subject_id}·{key}·{kind}", subject, subject_id, noun_label(key), key, kind
 
 
+@lru_cache(maxsize=8192)
 def _leading_name(noun: str) -> tuple[str | None, str]:
     """Split a noun that starts with a name: "iPhone sales" → ("iPhone",
     "sales"), "UK economy" → ("UK", "economy"), "users" → (None, "users")."""
@@ -212,13 +225,14 @@ def observed_figures(figures: Iterable[Figure], title: str) -> tuple[ObservedFig
     found: list[ObservedFigure] = []
     seen: set[tuple[str, float]] = set()
     for figure in figures:
-        metric = identify(figure, title)
-        if metric is None or figure.value is None or (metric.key, figure.value) in seen:
+        metric = _identity(figure, title)
+        if metric is None or figure.value is None or (metric[0], figure.value) in seen:
             continue
-        seen.add((metric.key, figure.value))
+        key, subject, subject_id, noun, _, kind = metric
+        seen.add((key, figure.value))
         found.append(
             (
-                metric.key, metric.subject, metric.subject_key, metric.noun, metric.kind,
+                key, subject, subject_id, noun, kind,
                 figure.unit, figure.per, figure.value, figure.text, figure.source, figure.start,
             )
         )

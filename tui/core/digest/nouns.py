@@ -68,10 +68,18 @@ def noun_key(noun: str | None, per: str | None = None) -> str | None:
     None when nothing countable is left ("the", a bare name)."""
     if not noun:
         return None
+    return _noun_key(noun, per)
+
+
+@lru_cache(maxsize=8192)
+def _noun_key(noun: str, per: str | None) -> str | None:
+    """:func:`noun_key`, remembered: every figure asks, and a feed's few
+    nouns ("users", "revenue") come back story after story."""
     rules = _rules()
     # An acronym's plural ("MAUs", "GPUs") is its singular: fold it while
     # the case still shows it is one.
-    noun = _ACRONYM_PLURAL.sub(r"\1", noun)
+    if not noun.islower():  # (an all-lower-case noun has no acronym)
+        noun = _ACRONYM_PLURAL.sub(r"\1", noun)
     words = [singular(word) for word in _WORD.findall(noun.lower())]
     while words and words[0] in rules.drop:
         words.pop(0)
@@ -88,6 +96,7 @@ def noun_key(noun: str | None, per: str | None = None) -> str | None:
     return f"{key}{_PER}{per}" if per else key
 
 
+@lru_cache(maxsize=8192)
 def noun_label(key: str) -> str:
     """How a noun key is shown: plural for things counted ("users"), as is
     for the rest ("revenue", "market share", "gdp"); a rate keeps its

@@ -20,6 +20,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from tui.core.models import Figure
 
@@ -61,9 +62,10 @@ def _rules() -> _Rules:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A name found in a text, with its offsets."""
+class Candidate(NamedTuple):
+    """A name found in a text, with its offsets. (A named tuple rather
+    than a frozen dataclass: as immutable, and made five times faster,
+    which counts for a type made for nearly every figure.)"""
 
     start: int
     end: int
@@ -104,66 +106,169 @@ def candidates(
 # A run of name-like words: capitalised or camel-cased words, and model
 # numbers after them, separated by single spaces (punctuation ends a run).
 # Only runs are looked at in Python: lower-case text is skipped by the regex.
-_NAME_WORD = r"(?:[^\W\d_a-z][\w&+.'’-]*|[a-z]{1,8}[A-Z][\w&+.'’-]*)"
+# (Possessive quantifiers: giving back a letter could never let the rest
+# match, since a run goes on only after a space; they spare the engine the
+# tries, "voters" after "Harbour" cost eight.)
+_NAME_WORD = r"(?:[^\W\d_a-z][\w&+.'’-]*+|[a-z]{1,8}+[A-Z][\w&+.'’-]*+)"
 _MODEL_WORD = r"(?:\d{1,4}[A-Za-z]{0,3}|[A-Z]{1,3}\d{1,4}[A-Za-z]{0,3})(?![\w&+'’.-])"
 _RUN = re.compile(rf"\b{_NAME_WORD}(?: (?:{_NAME_WORD}|{_MODEL_WORD}))*")
+# Where a run can start outside camel case: a capital or a letter beyond
+# ASCII. The regex engine tries a pattern at every position of a text, a
+# few dozen nanoseconds each, though most of a sentence is lower case; so
+# the text is masked one byte per character (Latin-1, anything else "?",
+# which keeps offsets: "a" for a-z, "A" for A-Z, "N" beyond ASCII, a space
+# for the rest), those starts are found with ``bytes.find``, and the
+# pattern is only tried there: at each start, in order, from the end of
+# the last run, which is what ``finditer`` would find. (The anchored
+# pattern reads the text before its start: "eBay" has no run at "B".)
+# A text with an a-z letter followed by an A-Z one (``b"aA"`` in the mask)
+# may hold a camel-cased word, which starts lower case: ``finditer`` reads
+# that one.
+_CASE_MASK = bytes(
+    ord("a") if 97 <= i <= 122 else ord("A") if 65 <= i <= 90
+    else ord("N") if i >= 128 or i == ord("?") else ord(" ")
+    for i in range(256)
+)
+_START_MASK = bytes(ord("A") if i in (ord("A"), ord("N")) else ord(" ") for i in range(256))
+_RUN_AT = _RUN.match
+
+
+def _runs(text: str) -> list[re.Match[str]]:
+    """``_RUN.finditer(text)``, as a list, trying the pattern only where a
+    run can start (see above)."""
+    masked = text.encode("latin-1", "replace").translate(_CASE_MASK)
+    if b"aA" in masked:
+        return list(_RUN.finditer(text))
+    if b"N" in masked:
+        masked = masked.translate(_START_MASK)
+    find = masked.find
+    found = []
+    at = find(b"A")
+    while at >= 0:
+        match = _RUN_AT(text, at)
+        if match is None:
+            at = find(b"A", at + 1)
+        else:
+            found.append(match)
+            at = find(b"A", match.end())
+    return found
+
+
 _POSSESSIVE_ENDS = ("'s", "’s", "s'", "s’")
 _LEADING = re.compile(r"^[\s\"'“”‘’(\[{«—–-]*")
+
+# What _names needs to know of one word of a run, worked out once per
+# distinct word (a feed's vocabulary repeats; sentences rarely do): the
+# word without a closing stop or possessive, its lower case, whether it is
+# name-like, whether it ends the run after it (a possessive, a stop), a
+# headline verb, dropped at the start of a name (not a name), dropped at
+# its end (a suffix such as "Inc"), and whether it is one plain
+# capitalised word ("Harbour", not "HarmonyOS").
+_Word = tuple[str, str, bool, bool, bool, bool, bool, bool]
+_WORDS: dict[str, _Word] = {}
+_WORDS_SIZE = 50_000
+
+
+def _word(raw: str) -> _Word:
+    """The :data:`_Word` facts of one word of a run, remembered."""
+    rules = _rules()
+    word = raw
+    if word.endswith(".") and "." not in word[:-1]:  # "U.S." keeps its stops
+        word = word.rstrip(".")
+    possessive = word.endswith(_POSSESSIVE_ENDS)
+    if possessive:  # Huawei's → Huawei; Reuters' → Reuters
+        word = word[:-2] if word[-1] in "sS" else word[:-1]
+    lower = word.lower()
+    facts = (
+        word,
+        lower,
+        bool(word) and (word[0].isupper() or not word.islower()),
+        possessive or (raw.endswith(".") and word != raw),
+        lower in rules.verbs,
+        lower in rules.not_names or not _is_name(word),
+        lower in rules.suffixes,
+        word[1:].islower(),
+    )
+    if len(_WORDS) >= _WORDS_SIZE:
+        _WORDS.clear()
+    _WORDS[raw] = facts
+    return facts
 
 
 @lru_cache(maxsize=4096)
 def _names(text: str, headline: bool) -> tuple[Candidate, ...]:
-    rules = _rules()
     titled = headline and is_title_case(text)
     first = _LEADING.match(text).end()  # type: ignore[union-attr]
     found: list[Candidate] = []
-    for match in _RUN.finditer(text):
-        offset = match.start()
-        before = text[max(0, offset - 16) : offset].split()
-        previous = before[-1].lower() if before else ""
-        part: list[tuple[int, str]] = []
-        for index, raw in enumerate(match.group().split(" ")):
-            word = raw
-            if word.endswith(".") and "." not in word[:-1]:  # "U.S." keeps its stops
-                word = word.rstrip(".")
-            possessive = word.endswith(_POSSESSIVE_ENDS)
-            if possessive:  # Huawei's → Huawei; Reuters' → Reuters
-                word = word[:-2] if word[-1] in "sS" else word[:-1]
-            named = bool(word) and (word[0].isupper() or not word.islower())
-            if (titled and (index or offset) and word.lower() in rules.verbs) or not named:
-                _close(part, found, rules, headline, first, previous)
-                previous = word.lower()
+    known = _WORDS
+    for match in _runs(text):
+        offset = run_start = match.start()
+        run = match.group()
+        if " " not in run:  # one word, as most runs are: what _close makes of it
+            facts = known.get(run) or _word(run)
+            if (titled and offset and facts[4]) or not facts[2] or facts[5] or facts[6]:
+                continue
+            weak = facts[7] and not headline and offset == first
+            found.append(
+                Candidate(offset, offset + len(facts[0]), facts[0], weak, _placed(text, offset))
+            )
+            continue
+        previous: str | None = None  # the word before the run, looked up when needed
+        part: list[tuple[int, _Word]] = []
+        for index, raw in enumerate(run.split(" ")):
+            facts = known.get(raw) or _word(raw)
+            if (titled and (index or offset) and facts[4]) or not facts[2]:
+                if part:
+                    _close(part, found, headline, first, previous, text, run_start)
+                    part = []
+                previous = facts[1]
             else:
-                part.append((offset, word))
-            if possessive or (raw.endswith(".") and word != raw):
-                _close(part, found, rules, headline, first, previous)
+                part.append((offset, facts))
+            if facts[3] and part:
+                _close(part, found, headline, first, previous, text, run_start)
+                part = []
             offset += len(raw) + 1
-        _close(part, found, rules, headline, first, previous)
+        if part:
+            _close(part, found, headline, first, previous, text, run_start)
     return tuple(found)
 
 
 def _close(
-    part: list[tuple[int, str]],
+    part: list[tuple[int, _Word]],
     found: list[Candidate],
-    rules: _Rules,
     headline: bool,
     first: int,
-    previous: str,
+    previous: str | None,
+    text: str,
+    run_start: int,
 ) -> None:
-    """Turn the words gathered in *part* into a candidate (and empty it)."""
-    words = part[:]
-    part.clear()
-    while words and (words[0][1].lower() in rules.not_names or not _is_name(words[0][1])):
-        words.pop(0)
-    while words and words[-1][1].lower() in rules.suffixes:
-        words.pop()
-    if not words:
+    """Turn the words gathered in *part* into a candidate. *previous* is
+    the word before them, or None for the word before the run at
+    *run_start* (found only now: most runs make no candidate)."""
+    low, high = 0, len(part)
+    while low < high and part[low][1][5]:
+        low += 1
+    while high > low and part[high - 1][1][6]:
+        high -= 1
+    if low == high:
         return
-    start, end = words[0][0], words[-1][0] + len(words[-1][1])
-    plain = len(words) == 1 and words[0][1][1:].islower()
-    weak = plain and not headline and start == first
-    name = " ".join(word for _, word in words)
-    found.append(Candidate(start, end, name, weak, previous in rules.places))
+    start = part[low][0]
+    last_offset, last = part[high - 1]
+    end = last_offset + len(last[0])
+    if high - low == 1:
+        weak = last[7] and not headline and start == first
+        name = last[0]
+    else:
+        weak = False
+        name = " ".join(facts[0] for _, facts in part[low:high])
+    placed = _placed(text, run_start) if previous is None else previous in _rules().places
+    found.append(Candidate(start, end, name, weak, placed))
+
+
+def _placed(text: str, run_start: int) -> bool:
+    """Does the word before the run at *run_start* ("in", "at") make it a place?"""
+    before = text[max(0, run_start - 16) : run_start].split()
+    return (before[-1].lower() if before else "") in _rules().places
 
 
 def subject_key(name: str) -> str:
@@ -180,6 +285,7 @@ def _key(name: str) -> str:
     return re.sub(r"[^\w+&]+", " ", canonical.lower()).strip()
 
 
+@lru_cache(maxsize=4096)
 def _subject(name: str) -> Subject:
     shown = _rules().aliases.get(name.lower(), name)
     return Subject(shown, subject_key(shown))
@@ -219,6 +325,12 @@ def _reports(sentence: str, candidate: Candidate) -> bool:
     return bool(following) and following[0].strip(_EDGE + ".").lower() in _rules().reporting
 
 
+@lru_cache(maxsize=4096)
+def _folded(noun: str) -> str:
+    """*noun* lower case, its spaces folded, as candidates are compared with it."""
+    return " ".join(noun.lower().split())
+
+
 def figure_subject(figure: Figure, title: str) -> Subject | None:
     """The subject of *figure*: the name nearest to it in its sentence
     (names before it preferred: subjects come first in English), else the
@@ -236,11 +348,13 @@ def figure_subject(figure: Figure, title: str) -> Subject | None:
     else:
         at = sentence.find(figure.text)
         span = (at, at + len(figure.text)) if at >= 0 else (len(sentence), len(sentence))
-    noun = " ".join((figure.noun or "").lower().split())
+    noun = _folded(figure.noun or "")
     if headline and is_title_case(sentence):
         return story_subject(title, exclude=noun)
     best: tuple[float, Candidate] | None = None
-    for candidate in candidates(sentence, span, headline=headline):
+    for candidate in _names(sentence, headline):  # candidates(sentence, span, ...), inlined
+        if candidate.start < span[1] and candidate.end > span[0]:
+            continue  # the figure itself
         if candidate.name.lower() == noun:
             continue
         if candidate.end <= span[0]:

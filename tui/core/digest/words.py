@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib import resources
+from typing import TypeVar
 
 LEDE_CHARS = 320  # what a feed's summary says first: the lede
 
@@ -44,7 +45,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _URL = re.compile(r"https?://\S+")
-_MD_MARKS = re.compile(r"[*_`#>|~]+")
+_MD_MARK_CHARS = "*_`#>|~"
 # Model and version names: "Galaxy S24", "GPT-4o", "v4.0.1", "M3";
 # and a capitalised name followed by a bare number: "iOS 17", "Firefox 121".
 _IDENT_GLUED = re.compile(r"\b([A-Za-z]{1,12})-?(\d+(?:\.\d+)*[A-Za-z]{0,3})\b")
@@ -61,6 +62,8 @@ def _fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     text = unicodedata.normalize("NFKD", text.casefold())
+    if text.isascii():  # accents only: nothing left beyond ASCII, so no combining mark
+        return text
     return "".join(char for char in text if not unicodedata.combining(char))
 
 
@@ -77,7 +80,8 @@ def _amount(match: re.Match[str]) -> str:
 def stem(word: str) -> str:
     """A light English stem, the same for "launches", "launched", "launch"
     and "users"/"user"; words with digits are left alone."""
-    if len(word) <= 3 or any(char.isdigit() for char in word):
+    # (A word of letters only has no digit: the test most words need.)
+    if len(word) <= 3 or (not word.isalpha() and any(char.isdigit() for char in word)):
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -97,8 +101,8 @@ def stem(word: str) -> str:
 # What each token becomes, remembered: a feed's vocabulary repeats, and
 # grouping a refresh batch reads every title and lede. Bounded by clearing.
 _MEMO_SIZE = 100_000
-_TOKEN_TERMS: dict[str, str | tuple[str, ...]] = {}
-_NAME_KEYS: dict[str, str] = {}
+_TOKEN_TERMS: dict[str, str | tuple[str, ...]] = {}  # (a _Terms)
+_NAME_KEYS: dict[str, tuple[str, bool]] = {}
 
 
 def _token_terms(token: str) -> str | tuple[str, ...]:
@@ -106,7 +110,7 @@ def _token_terms(token: str) -> str | tuple[str, ...]:
     token = token.strip("._")
     if not token:
         return ""
-    cjk = _CJK.findall(token)
+    cjk = None if token.isascii() else _CJK.findall(token)
     if cjk:
         return tuple(
             run[i : i + 2] for run in cjk for i in range(max(len(run) - 1, 1))
@@ -120,16 +124,33 @@ def terms(text: str) -> list[str]:
     """The normalised terms of *text*, in order, repeats kept."""
     if not text:
         return []
-    text = _POSSESSIVE.sub("", text)
-    text = _AMOUNT.sub(_amount, _fold(text).replace("$", " ").replace("€", " ").replace("£", " "))
+    if "'s" in text or "’s" in text:  # what _POSSESSIVE needs
+        text = _POSSESSIVE.sub("", text)
+    text = _fold(text).replace("$", " ").replace("€", " ").replace("£", " ")
+    if text.isascii():
+        return _ascii_terms(text)
+    plain = _plain_punctuation(text, "\x01")
+    if plain.isascii():
+        return _ascii_terms(plain)
+    return _gather(_TOKEN.findall(_AMOUNT.sub(_amount, text)), _TOKEN_TERMS, _token_terms)
+
+
+_Key = TypeVar("_Key", str, bytes)
+_Terms = str | tuple[str, ...]  # one term ("" for none), or several
+
+
+def _gather(
+    items: Iterable[_Key], memo: dict[_Key, _Terms], make: Callable[[_Key], _Terms]
+) -> list[str]:
+    """The terms of *items* (tokens, or chunks of them), each worked out by
+    *make* once and remembered in *memo*."""
     found: list[str] = []
-    memo = _TOKEN_TERMS
-    for token in _TOKEN.findall(text):
-        term = memo.get(token)
+    for item in items:
+        term = memo.get(item)
         if term is None:
             if len(memo) >= _MEMO_SIZE:
                 memo.clear()
-            term = memo[token] = _token_terms(token)
+            term = memo[item] = make(item)
         if isinstance(term, str):
             if term:
                 found.append(term)
@@ -138,16 +159,102 @@ def terms(text: str) -> list[str]:
     return found
 
 
+# An ASCII text (nearly every English one, once folded) is read through
+# bytes: the regex engine spends a few dozen nanoseconds on every
+# character it tries, ``bytes.translate``, ``find`` and ``split`` one or
+# two. Amounts are tried only where a run of digits starts; tokens are
+# read from chunks of the characters a token can hold (a word character,
+# "." or "%"), since no token spans two chunks, and each chunk's terms are
+# remembered as they are.
+_DIGIT_MASK = bytes(ord("0") if 48 <= i <= 57 else ord(" ") for i in range(256))
+_TOKEN_MASK = bytes(
+    i if i < 128 and (chr(i).isalnum() or chr(i) in "_.%") else ord(" ") for i in range(256)
+)
+_AMOUNT_AT = _AMOUNT.match
+# Punctuation beyond ASCII that English text is full of (curly quotes,
+# dashes): neither a word character nor a space, so it only ever parts
+# tokens, names and amounts, as an ASCII control character does in its
+# place; a text with no other character beyond ASCII then takes the ASCII
+# road. ("’" is part of a name: :func:`_name_words` keeps it.)
+_PUNCTUATION = "’‘“”–—«»„‚•·′″\u200b"
+assert not re.search(r"[\w\s]", _PUNCTUATION)
+
+
+def _plain_punctuation(text: str, stand_in: str) -> str:
+    """*text* with each of :data:`_PUNCTUATION` as *stand_in*."""
+    for mark in _PUNCTUATION:
+        if mark in text:
+            text = text.replace(mark, stand_in)
+    return text
+_CHUNK_TERMS: dict[bytes, _Terms] = {}
+
+
+def _ascii_terms(text: str) -> list[str]:
+    """:func:`terms` of a folded ASCII text (its possessives and currency
+    signs gone)."""
+    digits = b" " + text.encode("ascii").translate(_DIGIT_MASK)
+    at = digits.find(b" 0")  # the start of a run of digits (at - 1 in *digits*)
+    if at >= 0:
+        text = _ascii_amounts(text, digits, at)
+    chunks = text.encode("ascii").translate(_TOKEN_MASK).split()
+    return _gather(chunks, _CHUNK_TERMS, _chunk_terms)
+
+
+def _ascii_amounts(text: str, digits: bytes, at: int) -> str:
+    """``_AMOUNT.sub(_amount, text)``, the pattern tried only where a run of
+    digits starts (*digits*: the text's digits mask after one space; *at*:
+    the first start). Where the pattern fails at the start of a run it
+    fails inside it too (its number would be a tail of the same digits,
+    followed by the same text), and a match never ends before a digit."""
+    parts: list[str] = []
+    done = 0
+    find = digits.find
+    while at >= 0:
+        match = _AMOUNT_AT(text, at)
+        if match is None:
+            at = find(b" 0", at + 1)
+            continue
+        parts.append(text[done : match.start()])
+        parts.append(_amount(match))
+        done = match.end()
+        at = find(b" 0", done)
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _chunk_terms(chunk: bytes) -> _Terms:
+    """The terms of the tokens in *chunk*."""
+    text = chunk.decode("ascii")
+    if b"." not in chunk and b"%" not in chunk:
+        return _token_terms(text)  # word characters only: one token, the chunk
+    found = _gather(_TOKEN.findall(text), _TOKEN_TERMS, _token_terms)
+    if len(found) == 1:
+        return found[0]
+    return tuple(found) if found else ""
+
+
 def plain_lede(markdown: str, limit: int = LEDE_CHARS) -> str:
     """The first *limit* characters of a story's Markdown as plain text:
     images, link targets, bare URLs and emphasis marks removed."""
     if not markdown:
         return ""
     head = markdown[: limit * 4]
-    head = _MD_IMAGE.sub(" ", head)
-    head = _MD_LINK.sub(r"\1", head)
-    head = _URL.sub(" ", head)
-    head = _MD_MARKS.sub(" ", head)
+    # Each pattern needs its literal ("![", "](", "://"): a cheap ``in``
+    # spares a regex pass over a text that has none.
+    if "](" in head:
+        if "![" in head:
+            head = _MD_IMAGE.sub(" ", head)
+        head = _MD_LINK.sub(r"\1", head)
+    if "://" in head:
+        head = _URL.sub(" ", head)
+    # The emphasis marks, each a space (as a run of them would be: the
+    # spaces are folded below), by str.replace, ten times faster than a
+    # regex that tries every character.
+    for mark in _MD_MARK_CHARS:
+        if mark in head:
+            head = head.replace(mark, " ")
     return " ".join(head.split())[:limit]
 
 
@@ -157,6 +264,8 @@ def identifiers(title: str) -> tuple[str, ...]:
     S23 price cut ahead of S24 launch" is about the S23. Two titles naming
     the same stem with different values are about different things,
     however alike the rest."""
+    if title.isascii() and not any(digit in title for digit in "0123456789"):
+        return ()  # both patterns need a digit: spare them a title without one
     found: list[tuple[int, str, str]] = []
     for match in _IDENT_GLUED.finditer(title):
         stem_text, value = match.group(1).lower(), match.group(2).lower()
@@ -199,32 +308,77 @@ def names(title: str, lede: str) -> tuple[str | None, frozenset[str]]:
     stricter likeness."""
     subject: str | None = None
     found: set[str] = set()
-    title_words = _NAME.findall(title or "")
-    lede_words = _NAME.findall(lede or "")
+    title_words = _name_words(title or "")
+    lede_words = _name_words(lede or "")
     count = len(title_words) + len(lede_words)
-    capitalised = sum(1 for word in title_words if word[0].isupper()) + sum(
-        1 for word in lede_words if word[0].isupper()
-    )
+    capitalised = sum([word[1] for word in title_words]) + sum([word[1] for word in lede_words])
     if count and capitalised > 0.4 * count:
         return None, frozenset()  # German, or a Title Case title alone: no telling names
-    memo = _NAME_KEYS
-    for index, words in enumerate((title_words, lede_words)):
-        for word in words:
-            key = memo.get(word)
-            if key is None:
-                if len(memo) >= _MEMO_SIZE:
-                    memo.clear()
-                key = memo[word] = _name_key(word)
-            if key:
-                found.add(key)
-                if index == 0 and subject is None:
-                    subject = key
+    for key, _ in title_words:
+        if key:
+            found.add(key)
+            if subject is None:
+                subject = key
+    for key, _ in lede_words:
+        if key:
+            found.add(key)
     return subject, frozenset(found)
+
+
+# A word _NAME finds: its name key ("" for none) and whether it is capitalised.
+_NameWord = tuple[str, bool]
+# An ASCII text's words are the runs of the characters _NAME reads (letters,
+# digits, "_'.&+-"), each from its first letter or digit on: read through
+# bytes, as terms are, and remembered by run.
+_NAME_MASK = bytes(
+    i if i < 128 and (chr(i).isalnum() or chr(i) in "_'.&+-\x02") else ord(" ")
+    for i in range(256)
+)
+_NAME_RUNS: dict[bytes, _NameWord | None] = {}
+
+
+def _name_words(text: str) -> list[_NameWord]:
+    """The words _NAME finds in *text*, as :data:`_NameWord`, in order."""
+    # "’" belongs to a name ("O’Brien") and stands in the mask as "\x02"
+    # (which a text that has one of its own keeps off this road).
+    if "\x02" in text:
+        return [_name_word(word) for word in _NAME.findall(text)]
+    if not text.isascii():
+        plain = _plain_punctuation(text.replace("’", "\x02"), "\x01")
+        if not plain.isascii():
+            return [_name_word(word) for word in _NAME.findall(text)]
+        text = plain
+    memo = _NAME_RUNS
+    found: list[_NameWord] = []
+    for run in text.encode("ascii").translate(_NAME_MASK).split():
+        word = memo.get(run, False)
+        if word is False:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            start = run.lstrip(b"_'.&+-\x02")
+            word = memo[run] = (
+                _name_word(start.decode("ascii").replace("\x02", "’")) if start else None
+            )
+        if word is not None:
+            found.append(word)
+    return found
+
+
+def _name_word(word: str) -> _NameWord:
+    """A word's :data:`_NameWord`, remembered."""
+    known = _NAME_KEYS.get(word)
+    if known is None:
+        if len(_NAME_KEYS) >= _MEMO_SIZE:
+            _NAME_KEYS.clear()
+        known = _NAME_KEYS[word] = (_name_key(word), word[0].isupper())
+    return known
 
 
 def _name_key(word: str) -> str:
     """A word's name in lower case, or "" when it names nothing."""
-    word = _POSSESSIVE.sub("", word).rstrip(".'’-")
+    if "'s" in word or "’s" in word:  # what _POSSESSIVE needs
+        word = _POSSESSIVE.sub("", word)
+    word = word.rstrip(".'’-")
     if len(word) < 2 or word == word.lower():
         return ""
     lower = word.lower() if word.isascii() else _fold(word)
