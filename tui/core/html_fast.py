@@ -78,7 +78,7 @@ class _Element:
 
     __slots__ = ("attrs", "children", "name", "parent")
 
-    def __init__(self, name: str, attrs: dict[str, str], parent: _Element | None) -> None:
+    def __init__(self, name: str, attrs: dict[str, str | None], parent: _Element | None) -> None:
         self.name = name
         self.attrs = attrs
         self.children: list[str | _Element] = []
@@ -189,7 +189,9 @@ class _TreeBuilder(HTMLParser):
     def _open(self, name: str, raw: list[tuple[str, str | None]]) -> None:
         if self.pieces:
             self._flush()
-        attrs = {key: "" if value is None else value for key, value in raw}
+        # bs4 stores a bare attribute ("<a href>") as "", html.parser gives
+        # None; every attribute read here treats both as absent.
+        attrs = dict(raw)
         if name in DROP or name in EMBEDS:
             self.discarding += 1
         elif not self.discarding:
@@ -287,7 +289,9 @@ def _render(element: _Element, flags: int, siblings: list | None, index: int) ->
         child_flags |= _INLINE
     elif name == "li":
         child_flags |= _IN_LI
-    text = _render_children(element, child_flags)
+    text = _render_children(element, child_flags) if element.children else ""
+    if name not in _HANDLED:
+        return text  # span, font, figure...: a plain container
     if name in _INLINE_MARKS:
         if flags & _NOFORMAT_FLAG:
             return text
