@@ -58,12 +58,12 @@ def _identity(figure: Figure, story_title: str) -> _Identity | None:
     """:func:`identify`'s answer as a tuple of MetricId's fields."""
     if figure.value is None or figure.kind in _UNTRACKED_KINDS or not figure.noun:
         return None
-    named, rest = _leading_name(figure.noun)
-    key = noun_key(rest, figure.per)
-    if key is None:
+    measured = _measured(figure.noun, figure.per, figure.kind, figure.unit)
+    if measured is None:
         return None
+    named, named_key, key, label, kind = measured
     if named:
-        subject, subject_id = named, subject_key(named)
+        subject, subject_id = named, named_key
     else:
         found = figure_subject(figure, story_title)
         if found is None:
@@ -71,8 +71,23 @@ def _identity(figure: Figure, story_title: str) -> _Identity | None:
         subject, subject_id = found.name, found.key
     if not subject_id:
         return None
-    kind = figure.kind if figure.kind != "measure" else f"measure:{(figure.unit or '').lower()}"
-    return f"{subject_id}·{key}·{kind}", subject, subject_id, noun_label(key), key, kind
+    return f"{subject_id}·{key}·{kind}", subject, subject_id, label, key, kind
+
+
+@lru_cache(maxsize=8192)
+def _measured(
+    noun: str, per: str | None, kind: str, unit: str | None
+) -> tuple[str | None, str, str, str, str] | None:
+    """What a figure's noun, period, kind and unit make of its metric
+    (worked out once per distinct four: a feed's figures repeat them): the
+    name leading the noun and its subject key, the noun key and label, and
+    the kind as the metric key has it; None when the noun counts nothing."""
+    named, rest = _leading_name(noun)
+    key = noun_key(rest, per)
+    if key is None:
+        return None
+    kind = kind if kind != "measure" else f"measure:{(unit or '').lower()}"
+    return named, subject_key(named) if named else "", key, noun_label(key), kind
 
 
 @lru_cache(maxsize=8192)

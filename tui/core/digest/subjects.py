@@ -112,45 +112,48 @@ def candidates(
 _NAME_WORD = r"(?:[^\W\d_a-z][\w&+.'’-]*+|[a-z]{1,8}+[A-Z][\w&+.'’-]*+)"
 _MODEL_WORD = r"(?:\d{1,4}[A-Za-z]{0,3}|[A-Z]{1,3}\d{1,4}[A-Za-z]{0,3})(?![\w&+'’.-])"
 _RUN = re.compile(rf"\b{_NAME_WORD}(?: (?:{_NAME_WORD}|{_MODEL_WORD}))*")
-# Where a run can start outside camel case: a capital or a letter beyond
-# ASCII. The regex engine tries a pattern at every position of a text, a
-# few dozen nanoseconds each, though most of a sentence is lower case; so
-# the text is masked one byte per character (Latin-1, anything else "?",
-# which keeps offsets: "a" for a-z, "A" for A-Z, "N" beyond ASCII, a space
-# for the rest), those starts are found with ``bytes.find``, and the
-# pattern is only tried there: at each start, in order, from the end of
-# the last run, which is what ``finditer`` would find. (The anchored
-# pattern reads the text before its start: "eBay" has no run at "B".)
-# A text with an a-z letter followed by an A-Z one (``b"aA"`` in the mask)
-# may hold a camel-cased word, which starts lower case: ``finditer`` reads
-# that one.
-_CASE_MASK = bytes(
-    ord("a") if 97 <= i <= 122 else ord("A") if 65 <= i <= 90
-    else ord("N") if i >= 128 or i == ord("?") else ord(" ")
+# Where a run can start: a capital or a letter beyond ASCII, or the a-z
+# letters of a camel-cased word just before a capital ("iPhone", "eBay").
+# The regex engine tries a pattern at every position of a text, a few dozen
+# nanoseconds each, though most of a sentence is lower case; so the text
+# is masked one byte per character (Latin-1, anything else "?", which keeps
+# offsets: "a" for a-z, "A" for A-Z and anything beyond ASCII, a space for
+# the rest), those starts are found with ``bytes.find``, and the pattern
+# is only tried there, in order, from the end of the last run: what
+# ``finditer`` would find. (The anchored pattern reads the text before its
+# start: "eBay" has no run at "B".)
+_MASK = bytes(
+    ord("a") if 97 <= i <= 122 else ord("A") if 65 <= i <= 90 or i >= 128 or i == ord("?")
+    else ord(" ")
     for i in range(256)
 )
-_START_MASK = bytes(ord("A") if i in (ord("A"), ord("N")) else ord(" ") for i in range(256))
 _RUN_AT = _RUN.match
+_CAMEL_LETTERS = 8  # a camel-cased name has at most 8 a-z letters before its capital
 
 
 def _runs(text: str) -> list[re.Match[str]]:
     """``_RUN.finditer(text)``, as a list, trying the pattern only where a
     run can start (see above)."""
-    masked = text.encode("latin-1", "replace").translate(_CASE_MASK)
-    if b"aA" in masked:
-        return list(_RUN.finditer(text))
-    if b"N" in masked:
-        masked = masked.translate(_START_MASK)
+    masked = text.encode("latin-1", "replace").translate(_MASK)
     find = masked.find
     found = []
+    done = 0  # where the last run ended
     at = find(b"A")
     while at >= 0:
-        match = _RUN_AT(text, at)
+        match = None
+        if at > done and masked[at - 1] == 97:  # an a-z letter: try where its letters start
+            start = at - 1
+            while start > done and start > at - _CAMEL_LETTERS and masked[start - 1] == 97:
+                start -= 1
+            match = _RUN_AT(text, start)
+        if match is None:
+            match = _RUN_AT(text, at)
         if match is None:
             at = find(b"A", at + 1)
         else:
             found.append(match)
-            at = find(b"A", match.end())
+            done = match.end()
+            at = find(b"A", done)
     return found
 
 
