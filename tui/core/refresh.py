@@ -159,7 +159,7 @@ async def refresh(
             async with Fetcher(config.settings) as fetcher:
                 run.fetcher = fetcher
                 await asyncio.gather(*(run.one(feed) for feed in due))
-            await run.store_call(run.group_pending)
+            await run.group_rest()
         finally:
             run.writer.shutdown(wait=True)
     return RefreshSummary(
@@ -202,11 +202,11 @@ def _skip_reason(feed: Feed, now: datetime, due_only: bool) -> str | None:
     return None
 
 
-GROUP_SLICE = 2000  # stories the digest groups in one transaction
 # Stored stories the digest groups as soon as that many wait: grouping
 # then runs while other feeds are fetched and parsed, instead of alone at
 # the end with one core idle, and the parse workers' analyses are not all
-# held until then.
+# held until then. Once the process pool runs, a batch is grouped there
+# (tui.core.refresh_grouping), one batch at a time.
 GROUP_EVERY = 1000
 
 
@@ -234,6 +234,7 @@ class _Run:
         self.inline_seconds = 0.0
         self.pending: list[int] = []  # stored story ids the digest has not grouped
         self.prepared: dict[int, StoryAnalysis] = {}  # the parse workers' analyses of them
+        self.grouping: asyncio.Future[None] | None = None  # the batch being grouped in the pool
 
     async def store_call(self, function: Callable[..., object], *args: object) -> object:
         """Run a store operation on the writer thread."""
@@ -281,6 +282,7 @@ class _Run:
         ).at_datetime
         self._apply_rules(feed, parsed.stories, known)  # type: ignore[arg-type]
         upsert = await self.store_call(self._write, feed, parsed, new_state, result)
+        self._group_in_pool()
         self.tally.report(feed, "ok", new=len(upsert.new), updated=len(upsert.updated))  # type: ignore[attr-defined]
 
     async def _parse(
@@ -381,9 +383,82 @@ class _Run:
             for story in parsed.stories:
                 if story.analysis is not None and story.id in wanted:
                     self.prepared[story.id] = story.analysis
-        if len(self.pending) >= GROUP_EVERY:
+        if len(self.pending) >= GROUP_EVERY and not self._pool_groups():
             self.group_pending()
         return upsert
+
+    def _pool_groups(self) -> bool:
+        """Is grouping done by the process pool? Once it runs, and for a
+        store in a file (a job opens the file anew)."""
+        return self.pool_ready.is_set() and str(self.store.db.path) != ":memory:"
+
+    def _group_in_pool(self) -> None:
+        """Start grouping in the pool once ``GROUP_EVERY`` stories wait,
+        unless a batch is being grouped (batches are grouped in the order
+        they were stored; that job takes the next batch itself)."""
+        if self.grouping is None and self._pool_groups() and len(self.pending) >= GROUP_EVERY:
+            self.grouping = asyncio.ensure_future(self._pool_batches())
+
+    async def _pool_batches(self) -> None:
+        """Group waiting batches in the pool, one after another, while a
+        full batch waits."""
+        try:
+            while True:
+                story_ids, prepared = await self.store_call(self._take_pending)
+                await self._pool_job(story_ids, prepared)  # type: ignore[arg-type]
+                if len(self.pending) < GROUP_EVERY:
+                    break
+        finally:
+            self.grouping = None
+
+    def _take_pending(self) -> tuple[list[int], dict[int, StoryAnalysis]]:
+        """The stored stories waiting to be grouped, with their analyses,
+        handed over on the writer thread (the one that adds to them)."""
+        story_ids, self.pending = self.pending, []
+        prepared, self.prepared = self.prepared, {}
+        return story_ids, prepared
+
+    async def _pool_job(self, story_ids: list[int], prepared: dict[int, StoryAnalysis]) -> None:
+        """Group one batch in the pool. A fault must not fail the refresh:
+        the stories are stored, and the digest groups what it missed when
+        it is next shown (digest.ensure_grouped)."""
+        if not story_ids:
+            return
+        from tui.core.refresh_grouping import group_job
+
+        window = self.settings.group_window_hours
+        try:
+            await asyncio.get_running_loop().run_in_executor(
+                shared_pool(),
+                group_job,
+                str(self.store.db.path),
+                story_ids,
+                prepared,
+                window,
+                self._group_since(window),
+            )
+        except BrokenProcessPool:
+            discard_pool()  # a worker died: the next use starts a new pool
+        except Exception:
+            return
+
+    async def group_rest(self) -> None:
+        """Once every feed is stored: wait for the batch being grouped in
+        the pool, then group what is left (in the pool if it runs)."""
+        if self.grouping is not None:
+            await self.grouping
+        if self._pool_groups():
+            story_ids, prepared = await self.store_call(self._take_pending)
+            await self._pool_job(story_ids, prepared)  # type: ignore[arg-type]
+        await self.store_call(self.group_pending)
+
+    @staticmethod
+    def _group_since(window: float) -> float:
+        """Stories published before this are not grouped by the refresh
+        (no view shows them; see digest.on_stories_stored)."""
+        from tui.core import digest
+
+        return time.time() - digest.GROUPED_AT_REFRESH_HOURS * 3600 - window * 3600
 
     def group_pending(self) -> None:
         """Group the refresh's new and changed stories into digest entries
@@ -403,21 +478,11 @@ class _Run:
         prepared, self.prepared = self.prepared, {}
         if not story_ids:
             return
-        from tui.core import digest
+        from tui.core.refresh_grouping import group_stories
 
         window = self.settings.group_window_hours
-        since = time.time() - digest.GROUPED_AT_REFRESH_HOURS * 3600 - window * 3600
         try:
-            # In slices: memory stays flat however many feeds a first refresh
-            # brings, and another process can write between slices.
-            for first in range(0, len(story_ids), GROUP_SLICE):
-                digest.on_stories_stored(
-                    self.store,
-                    story_ids[first : first + GROUP_SLICE],
-                    window_hours=window,
-                    since=since,
-                    prepared=prepared,
-                )
+            group_stories(self.store, story_ids, prepared, window, self._group_since(window))
         except StoreError:
             raise
         except Exception:  # the digest catches up later (digest.ensure_grouped)

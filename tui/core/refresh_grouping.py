@@ -1,0 +1,76 @@
+"""The digest's grouping of a refresh's stored stories, as a job for the
+parse workers' process pool.
+
+Grouping is most of what the store's single writer thread did in a cold
+refresh (index lookups, scoring, the term index and metric history),
+and it ran in the refresh's own process, where it took Python's lock from
+the thread that fetches and hands bodies to the parse workers: the
+workers then waited for work. Run here, in a worker process with its own
+connection to the store, it is one more job beside the parsing, on
+whichever core is free, and the refresh's process is left with fetching
+and the per-feed upserts.
+
+A job groups one batch; the refresh sends the next only once it is done,
+so batches are grouped in the order they were stored, as before. The
+store's write lock serialises the job's transaction with the refresh's
+upserts (SQLite's busy timeout makes either wait for the other).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.core.digest.analysis import StoryAnalysis
+    from tui.core.store import Store
+
+GROUP_SLICE = 2000  # stories the digest groups in one transaction
+
+
+def group_stories(
+    store: Store,
+    story_ids: Sequence[int],
+    prepared: Mapping[int, StoryAnalysis],
+    window_hours: float,
+    since: float,
+) -> None:
+    """Group *story_ids* (stored, oldest batch first) into digest entries
+    and record their metrics, in slices of ``GROUP_SLICE``: memory stays
+    flat however many feeds a first refresh brings, and another process
+    can write between slices. *prepared* holds the parse workers' analyses
+    of some of them."""
+    from tui.core import digest
+
+    for first in range(0, len(story_ids), GROUP_SLICE):
+        digest.on_stories_stored(
+            store,
+            story_ids[first : first + GROUP_SLICE],
+            window_hours=window_hours,
+            since=since,
+            prepared=prepared,
+        )
+
+
+def group_job(
+    db_path: str,
+    story_ids: Sequence[int],
+    prepared: Mapping[int, StoryAnalysis],
+    window_hours: float,
+    since: float,
+) -> int:
+    """:func:`group_stories` in a worker process, on a connection of its
+    own that is closed when the job ends (the file may be replaced between
+    refreshes). The refresh's process has opened, checked and migrated
+    the store already, so this opening skips the integrity check, which
+    grows with the store. Returns how many stories it was given."""
+    from tui.core.store import Store
+    from tui.core.store.db import Database
+
+    store = Store(Database.open(Path(db_path), check=False))
+    try:
+        group_stories(store, story_ids, prepared, window_hours, since)
+    finally:
+        store.close()
+    return len(story_ids)
