@@ -69,9 +69,7 @@ class Database:
         self._depth = 0
 
     @classmethod
-    def open(
-        cls, path: Path, *, target_version: int | None = None, check: bool = True
-    ) -> Database:
+    def open(cls, path: Path, *, target_version: int | None = None, check: bool = True) -> Database:
         """Open (creating if needed) and migrate the database at *path*.
 
         *target_version* stops migrating early; tests use it to build a
