@@ -9,7 +9,9 @@
   single writer thread, so SQLite (and its full-text index) never stalls
   the event loop.
 - Bodies in flight are bounded (fetch slots plus a few per parse worker),
-  so memory stays flat however many feeds there are.
+  and so are parsed feeds not yet stored (a job running and one queued
+  per worker, and a short queue for the writer): memory stays flat however
+  many feeds there are, and the workers never run far ahead of the writer.
 
 ``progress`` receives a :class:`FeedProgress` per event, on the event loop's
 thread. Everything user-visible (titles, errors) is sanitised here.
@@ -45,7 +47,7 @@ _T = TypeVar("_T")
 
 if TYPE_CHECKING:  # parsing modules load only where parsing happens
     from tui.core.digest.analysis import StoryAnalysis
-    from tui.core.parse import ParsedFeed
+    from tui.core.refresh_worker import ParseResult
 
 # CPU seconds of parsing done in a thread of this process before the
 # process pool is started: starting it costs about two seconds of CPU (an
@@ -54,6 +56,18 @@ if TYPE_CHECKING:  # parsing modules load only where parsing happens
 # converted again). Past this budget the pool starts in the background and
 # parsing moves to it once it is ready.
 INLINE_BUDGET_SECONDS = 0.5
+# Feeds never read before (no body stored) that make a refresh start the
+# pool at once and parse nothing here: each costs a full parse (≈30 ms for
+# 30 items), so this many exceed the budget above anyway, and parsing here
+# first would load the parsing modules (≈15 MB) into this process too.
+POOL_AT_ONCE_NEW_FEEDS = 16
+# Parsed feeds waiting for the writer, beyond a running and a queued job
+# per worker; each holds ≈0.4 MB of stories. While a worker groups a batch
+# its transaction holds the store's write lock (about a second for 1000
+# stories), the writer waits, and the other worker stops once this many
+# wait: 24 instead kept the workers busier (waiting for work in 10% of
+# samples, not 15%) but raised the main process's peak by ≈20 MB.
+WRITE_BACKLOG = 8
 # Consecutive fetches that must answer with the same permanent redirect
 # before the feed is fetched from its new address.
 MOVE_CONFIRMATIONS = 2
@@ -156,6 +170,7 @@ async def refresh(
     if due:
         run = _Run(store, config, tally)
         try:
+            run.start_pool_for(due)
             async with Fetcher(config.settings) as fetcher:
                 run.fetcher = fetcher
                 await asyncio.gather(*(run.one(feed) for feed in due))
@@ -226,10 +241,17 @@ class _Run:
         self.fetcher: Fetcher | None = None
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-store")
         self.slots = asyncio.Semaphore(config.settings.concurrency + 4 * worker_count())
+        # Parse jobs submitted and parsed feeds not yet stored: bounded
+        # separately from the fetches, so memory stays flat and the
+        # workers do not run ahead of the writer.
+        self.parsing = _Gauge(2 * worker_count() + WRITE_BACKLOG)
         self.pool_ready = asyncio.Event()
+        self.pool_settled = asyncio.Event()  # ready, or failed to start
         if pool_running():
             self.pool_ready.set()
+            self.pool_settled.set()
         self.pool_starting = False
+        self.pool_first = False  # parse nothing here: wait for the pool
         self.inline_lock = asyncio.Semaphore(1)
         self.inline_seconds = 0.0
         self.pending: list[int] = []  # stored story ids the digest has not grouped
@@ -271,23 +293,28 @@ class _Run:
             await self.store_call(self._save, feed, unchanged, result, None)
             self.tally.report(feed, "not_modified")
             return
-        known = await self.store_call(self.store.story_hashes, feed.id)
-        parsed, _unchanged = await self._parse(result, known, now)  # type: ignore[arg-type]
-        if parsed.error:
-            await self._failed(feed, result, parsed.error, now, status=result.status)
-            return
-        new_state = _success_state(result, body_hash, parsed, now)
-        new_state.next_fetch = self._next(
-            feed, result, now, ok=True, ttl=parsed.ttl_minutes
-        ).at_datetime
-        self._apply_rules(feed, parsed.stories, known)  # type: ignore[arg-type]
-        upsert = await self.store_call(self._write, feed, parsed, new_state, result)
+        # A feed never read before has no stories to compare with: its
+        # first parse need not wait behind the writer's queue to learn so.
+        known: dict[str, str] = {}
+        if state.body_hash is not None:
+            known = await self.store_call(self.store.story_hashes, feed.id)  # type: ignore[assignment]
+        async with self.parsing:
+            parsed, _unchanged = await self._parse(result, known, now)
+            if parsed.error:
+                await self._failed(feed, result, parsed.error, now, status=result.status)
+                return
+            new_state = _success_state(result, body_hash, parsed, now)
+            new_state.next_fetch = self._next(
+                feed, result, now, ok=True, ttl=parsed.ttl_minutes
+            ).at_datetime
+            self._apply_rules(feed, parsed.stories, known)
+            upsert = await self.store_call(self._write, feed, parsed, new_state, result)
         self._group_in_pool()
         self.tally.report(feed, "ok", new=len(upsert.new), updated=len(upsert.updated))  # type: ignore[attr-defined]
 
     async def _parse(
         self, result: FetchResult, known: dict[str, str], now: datetime
-    ) -> tuple[ParsedFeed, int]:
+    ) -> tuple[ParseResult, int]:
         args = (
             result.body,
             result.final_url or result.url,
@@ -298,6 +325,8 @@ class _Run:
         )
         from tui.core.refresh_worker import parse_job
 
+        if self.pool_first and not self.pool_settled.is_set():
+            await self.pool_settled.wait()
         if not self.pool_ready.is_set():
             if self.inline_seconds > INLINE_BUDGET_SECONDS:
                 self._start_pool()
@@ -311,9 +340,9 @@ class _Run:
             return await asyncio.get_running_loop().run_in_executor(pool, parse_job, *args)
         except BrokenProcessPool:
             discard_pool()  # a worker died (killed, out of memory): start afresh next time
-            from tui.core.parse import ParsedFeed
+            from tui.core.refresh_worker import ParseResult
 
-            return ParsedFeed(error="the parser process died while reading this feed"), 0
+            return ParseResult(error="the parser process died while reading this feed"), 0
 
     def _next(
         self,
@@ -356,9 +385,20 @@ class _Run:
             if outcome.notify and not outcome.hide:
                 self.tally.matched.append((story, outcome))
 
+    def start_pool_for(self, feeds: Sequence[Feed]) -> None:
+        """Start the pool now, and parse nothing in this process, when so
+        many of *feeds* were never read that the inline budget would be
+        spent at once (a first refresh, an import of many feeds)."""
+        if self.pool_ready.is_set():
+            return
+        new = sum(1 for feed in feeds if feed.state.body_hash is None)
+        if new >= POOL_AT_ONCE_NEW_FEEDS:
+            self.pool_first = True
+            self._start_pool()
+
     def _start_pool(self) -> None:
         """Start the process pool in the background; parsing moves to it
-        once a worker has answered."""
+        once a worker has answered (or stays here if it cannot start)."""
         if self.pool_starting:
             return
         self.pool_starting = True
@@ -369,10 +409,13 @@ class _Run:
         def done(finished: asyncio.Future[bool]) -> None:
             if not finished.cancelled() and finished.exception() is None:
                 self.pool_ready.set()
+            else:
+                self.pool_first = False
+            self.pool_settled.set()
 
         future.add_done_callback(done)
 
-    def _write(self, feed: Feed, parsed: ParsedFeed, state: FeedState, result: FetchResult):
+    def _write(self, feed: Feed, parsed: ParseResult, state: FeedState, result: FetchResult):
         with self.store.transaction():
             upsert = self.store.upsert_stories(feed.id, parsed.stories)
             self._save(feed, state, result, parsed)
@@ -424,7 +467,7 @@ class _Run:
         it is next shown (digest.ensure_grouped)."""
         if not story_ids:
             return
-        from tui.core.refresh_grouping import group_job
+        from tui.core.refresh_worker import group_job
 
         window = self.settings.group_window_hours
         try:
@@ -489,7 +532,7 @@ class _Run:
             return
 
     def _save(
-        self, feed: Feed, state: FeedState, result: FetchResult, parsed: ParsedFeed | None
+        self, feed: Feed, state: FeedState, result: FetchResult, parsed: ParseResult | None
     ) -> None:
         self.store.save_fetch_state(
             feed.id,
@@ -552,6 +595,26 @@ def _timed(function: Callable[..., _T], *args: object) -> tuple[_T, float]:
     return result, time.thread_time() - started
 
 
+class _Gauge:
+    """A semaphore that also says how many hold it now and at most, so
+    that a test can check the bound it keeps."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.held = 0
+        self.most = 0
+        self._semaphore = asyncio.Semaphore(limit)
+
+    async def __aenter__(self) -> None:
+        await self._semaphore.acquire()
+        self.held += 1
+        self.most = max(self.most, self.held)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.held -= 1
+        self._semaphore.release()
+
+
 @dataclass(frozen=True)
 class _When:
     """A schedule answer with its time as the store's datetime."""
@@ -581,7 +644,7 @@ def _unchanged_state(old: FeedState, result: FetchResult, now: datetime) -> Feed
 
 
 def _success_state(
-    result: FetchResult, body_hash: str | None, parsed: ParsedFeed, now: datetime
+    result: FetchResult, body_hash: str | None, parsed: ParseResult, now: datetime
 ) -> FeedState:
     return FeedState(
         etag=result.etag,

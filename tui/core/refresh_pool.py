@@ -3,10 +3,13 @@ refresh in a process (the TUI refreshes every few minutes; starting workers
 each time would cost more than a small refresh).
 
 Workers are started by a fork server on Linux (fork from a process that
-already runs threads can deadlock; spawn re-imports everything per worker),
-with the parsing modules preloaded, and otherwise by spawn. One worker per
-core: the main process needs little CPU of its own (the network and SQLite
-release the GIL).
+already runs threads can deadlock; spawn would re-import the main module in
+every worker), and otherwise by spawn. The fork server preloads nothing:
+each worker imports the parsing modules itself (``warm_up``), so modules
+preloaded there would only sit in one more process's memory.
+One worker per core: the main process needs little CPU of its own (the
+network and SQLite release the GIL, and the digest's grouping runs in the
+pool too).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ def shared_pool() -> Executor:
         if _pool is None:
             if sys.platform == "linux":
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["tui.core.refresh_worker"])
+                context.set_forkserver_preload([])
             else:
                 context = multiprocessing.get_context("spawn")
             from tui.core.refresh_worker import warm_up

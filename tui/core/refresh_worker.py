@@ -5,17 +5,42 @@ the digest reads of them.
 It runs in a process pool (feedparser, markdownify and the figures
 extractor are pure-Python CPU work, so threads would share one core), which
 is why it takes and returns plain picklable data and imports nothing from
-the network or UI side.
+the network or UI side. The refresh's own process imports this module too
+(to name the job, and to unpickle its answers), so the parsers are imported
+only where a parse runs.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+import ctypes
+import gc
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from tui.core.models import Story
-from tui.core.parse import ParsedFeed, parse_feed
+
+if TYPE_CHECKING:
+    from tui.core.digest.analysis import StoryAnalysis
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """What a parse job sends back: the parts of a
+    :class:`tui.core.parse.ParsedFeed` the refresh stores. Its own class,
+    in this module, so that the refresh's process unpickles it without
+    importing the parsers (bs4, lxml, chardet: ≈11 MB it has no use for).
+    ``error`` set means: store nothing from it."""
+
+    title: str | None = None
+    site_url: str | None = None
+    stories: list[Story] = field(default_factory=list)
+    warning: str | None = None
+    error: str | None = None
+    ttl_minutes: float | None = None
 
 
 def parse_job(
@@ -25,18 +50,27 @@ def parse_job(
     max_items: int,
     known: Mapping[str, str],
     now: datetime,
-) -> tuple[ParsedFeed, int]:
+) -> tuple[ParseResult, int]:
     """Parse *body*; return the feed with only its pending (new or changed)
     stories, figures attached, and how many stories were unchanged.
     *known* maps the stored stories' uids to their content hashes."""
+    from tui.core.parse import parse_feed
+
     parsed = parse_feed(
         body, url, content_type=content_type, now=now, max_items=max_items, known=known
     )
     if parsed.error:
-        return parsed, 0
+        return ParseResult(error=parsed.error), 0
     attach_figures(parsed.stories)
     attach_analysis(parsed.stories)
-    return parsed, parsed.unchanged
+    result = ParseResult(
+        title=parsed.title,
+        site_url=parsed.site_url,
+        stories=parsed.stories,
+        warning=parsed.warning,
+        ttl_minutes=parsed.ttl_minutes,
+    )
+    return result, parsed.unchanged
 
 
 def attach_figures(stories: list[Story]) -> None:
@@ -69,12 +103,42 @@ def attach_analysis(stories: list[Story]) -> None:
             story.analysis = None
 
 
+def group_job(
+    db_path: str,
+    story_ids: Sequence[int],
+    prepared: Mapping[int, StoryAnalysis],
+    window_hours: float,
+    since: float,
+) -> int:
+    """The digest's grouping of a batch (:func:`tui.core.refresh_grouping.group_job`),
+    then :func:`release_memory`: a batch's working set is 20-30 MB that
+    the process would otherwise keep until it exits, in every worker that
+    has grouped once."""
+    from tui.core.refresh_grouping import group_job as group
+
+    try:
+        return group(db_path, story_ids, prepared, window_hours, since)
+    finally:
+        release_memory()
+
+
+def release_memory() -> None:
+    """Collect cycles and hand freed heap back to the system (glibc's
+    ``malloc_trim``; elsewhere, collecting is all). Measured after grouping
+    1000 stories: the worker's RSS 83 -> 65 MB."""
+    gc.collect()
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).malloc_trim(0)
+
+
 def warm_up() -> None:
     """Import what parsing needs, so the first real job does not pay for it."""
     import fastfeedparser  # noqa: F401
     import feedparser  # noqa: F401
 
     import tui.core.html
+    import tui.core.parse
 
     with contextlib.suppress(ImportError):
         import tui.core.figures
