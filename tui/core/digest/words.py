@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import TypeVar
 
 LEDE_CHARS = 320  # what a feed's summary says first: the lede
@@ -76,10 +76,10 @@ def _amount(match: re.Match[str]) -> str:
     return f" {number}{suffix} "
 
 
-@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stem, the same for "launches", "launched", "launch"
-    and "users"/"user"; words with digits are left alone."""
+    and "users"/"user"; words with digits are left alone. (Not remembered
+    here: :func:`terms` remembers each token's term, stem included.)"""
     # (A word of letters only has no digit: the test most words need.)
     if len(word) <= 3 or (not word.isalpha() and any(char.isdigit() for char in word)):
         return word
@@ -102,7 +102,7 @@ def stem(word: str) -> str:
 # grouping a refresh batch reads every title and lede. Bounded by clearing.
 _MEMO_SIZE = 100_000
 _TOKEN_TERMS: dict[str, str | tuple[str, ...]] = {}  # (a _Terms)
-_NAME_KEYS: dict[str, tuple[str, bool]] = {}
+_NAME_KEYS: dict[str, tuple[str, int, int]] = {}  # (a _NameWord)
 
 
 def _token_terms(token: str) -> str | tuple[str, ...]:
@@ -171,6 +171,8 @@ _TOKEN_MASK = bytes(
     i if i < 128 and (chr(i).isalnum() or chr(i) in "_.%") else ord(" ") for i in range(256)
 )
 _AMOUNT_AT = _AMOUNT.match
+_NUMBER_MASK = bytes(ord("0") if chr(i) in "0123456789,." else ord(" ") for i in range(256))
+_SCALE_STARTS = frozenset("tmbkpTMBKP%")  # what every scale _AMOUNT reads starts with
 # Punctuation beyond ASCII that English text is full of (curly quotes,
 # dashes): neither a word character nor a space, so it only ever parts
 # tokens, names and amounts, as an ASCII control character does in its
@@ -197,7 +199,28 @@ def _ascii_terms(text: str) -> list[str]:
     if at >= 0:
         text = _ascii_amounts(text, digits, at)
     chunks = text.encode("ascii").translate(_TOKEN_MASK).split()
-    return _gather(chunks, _CHUNK_TERMS, _chunk_terms)
+    found = _recall(chunks, _CHUNK_TERMS, _chunk_terms)
+    if tuple in map(type, found):  # a chunk of several tokens ("50%off"): rare
+        return _gather(chunks, _CHUNK_TERMS, _chunk_terms)
+    return list(filter(None, found))  # type: ignore[arg-type]
+
+
+_Value = TypeVar("_Value")
+
+
+def _recall(
+    keys: list[bytes], memo: dict[bytes, _Value], make: Callable[[bytes], _Value]
+) -> list[_Value]:
+    """*memo*'s value of each of *keys*, made by *make* (and remembered)
+    where it has none. The lookups run in C (``map``): most keys are known."""
+    found: list[_Value | None] = list(map(memo.get, keys))
+    if None in found:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        for index, key in enumerate(keys):
+            if found[index] is None:
+                found[index] = memo[key] = make(key)
+    return found  # type: ignore[return-value]
 
 
 def _ascii_amounts(text: str, digits: bytes, at: int) -> str:
@@ -205,12 +228,20 @@ def _ascii_amounts(text: str, digits: bytes, at: int) -> str:
     digits starts (*digits*: the text's digits mask after one space; *at*:
     the first start). Where the pattern fails at the start of a run it
     fails inside it too (its number would be a tail of the same digits,
-    followed by the same text), and a match never ends before a digit."""
+    followed by the same text), and a match never ends before a digit.
+    Nor is it tried where no scale word or "%" follows the digits, commas
+    and stops there (and spaces), where it cannot match: most numbers."""
     parts: list[str] = []
     done = 0
     find = digits.find
+    number_end = text.encode("ascii").translate(_NUMBER_MASK).find
+    size = len(text)
     while at >= 0:
-        match = _AMOUNT_AT(text, at)
+        end = number_end(b" ", at)
+        if end >= 0:
+            while end < size and text[end].isspace():
+                end += 1
+        match = _AMOUNT_AT(text, at) if 0 <= end < size and text[end] in _SCALE_STARTS else None
         if match is None:
             at = find(b" 0", at + 1)
             continue
@@ -306,27 +337,22 @@ def names(title: str, lede: str) -> tuple[str | None, frozenset[str]]:
     stories whose subjects differ and appear nowhere in each other's names
     ("Netflix raises prices" and "Spotify raises prices") are held to a
     stricter likeness."""
-    subject: str | None = None
-    found: set[str] = set()
     title_words = _name_words(title or "")
-    lede_words = _name_words(lede or "")
-    count = len(title_words) + len(lede_words)
-    capitalised = sum([word[1] for word in title_words]) + sum([word[1] for word in lede_words])
-    if count and capitalised > 0.4 * count:
+    words = title_words + _name_words(lede or "")
+    count = sum(map(_IS_WORD, words))
+    if count and sum(map(_CAPITALISED, words)) > 0.4 * count:
         return None, frozenset()  # German, or a Title Case title alone: no telling names
-    for key, _ in title_words:
-        if key:
-            found.add(key)
-            if subject is None:
-                subject = key
-    for key, _ in lede_words:
-        if key:
-            found.add(key)
-    return subject, frozenset(found)
+    subject = next(filter(None, map(_KEY, title_words)), None)
+    return subject, frozenset(filter(None, map(_KEY, words)))
 
 
-# A word _NAME finds: its name key ("" for none) and whether it is capitalised.
-_NameWord = tuple[str, bool]
+# A run of characters _NAME reads: the name key of its word ("" for none),
+# whether the word is capitalised, whether there is a word (0 or 1 each, so
+# that they add up in C: map and sum, not a loop).
+_NameWord = tuple[str, int, int]
+_KEY, _CAPITALISED, _IS_WORD = itemgetter(0), itemgetter(1), itemgetter(2)
+_NOT_A_WORD: _NameWord = ("", 0, 0)
+_LOWER_CASE_WORD: _NameWord = ("", 0, 1)
 # An ASCII text's words are the runs of the characters _NAME reads (letters,
 # digits, "_'.&+-"), each from its first letter or digit on: read through
 # bytes, as terms are, and remembered by run.
@@ -334,11 +360,12 @@ _NAME_MASK = bytes(
     i if i < 128 and (chr(i).isalnum() or chr(i) in "_'.&+-\x02") else ord(" ")
     for i in range(256)
 )
-_NAME_RUNS: dict[bytes, _NameWord | None] = {}
+_NAME_RUNS: dict[bytes, _NameWord] = {}
 
 
 def _name_words(text: str) -> list[_NameWord]:
-    """The words _NAME finds in *text*, as :data:`_NameWord`, in order."""
+    """The words _NAME finds in *text*, as :data:`_NameWord`, in order
+    (with a :data:`_NOT_A_WORD` for a run of punctuation)."""
     # "’" belongs to a name ("O’Brien") and stands in the mask as "\x02"
     # (which a text that has one of its own keeps off this road).
     if "\x02" in text:
@@ -348,20 +375,17 @@ def _name_words(text: str) -> list[_NameWord]:
         if not plain.isascii():
             return [_name_word(word) for word in _NAME.findall(text)]
         text = plain
-    memo = _NAME_RUNS
-    found: list[_NameWord] = []
-    for run in text.encode("ascii").translate(_NAME_MASK).split():
-        word = memo.get(run, False)
-        if word is False:
-            if len(memo) >= _MEMO_SIZE:
-                memo.clear()
-            start = run.lstrip(b"_'.&+-\x02")
-            word = memo[run] = (
-                _name_word(start.decode("ascii").replace("\x02", "’")) if start else None
-            )
-        if word is not None:
-            found.append(word)
-    return found
+    return _recall(text.encode("ascii").translate(_NAME_MASK).split(), _NAME_RUNS, _name_run)
+
+
+def _name_run(run: bytes) -> _NameWord:
+    """The :data:`_NameWord` of a run of an ASCII text's mask."""
+    start = run.lstrip(b"_'.&+-\x02")
+    if not start:
+        return _NOT_A_WORD
+    if start.islower():
+        return _LOWER_CASE_WORD  # no capital: names nothing (see _name_key)
+    return _name_word(start.decode("ascii").replace("\x02", "’"))
 
 
 def _name_word(word: str) -> _NameWord:
@@ -370,7 +394,7 @@ def _name_word(word: str) -> _NameWord:
     if known is None:
         if len(_NAME_KEYS) >= _MEMO_SIZE:
             _NAME_KEYS.clear()
-        known = _NAME_KEYS[word] = (_name_key(word), word[0].isupper())
+        known = _NAME_KEYS[word] = (_name_key(word), int(word[0].isupper()), 1)
     return known
 
 
