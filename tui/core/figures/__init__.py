@@ -17,8 +17,6 @@ This package never imports the UI. Its public API:
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tui.core.models import Figure
 
 from .extractor import extract
@@ -35,5 +33,4 @@ def extract_story_figures(title: str, body: str) -> list[Figure]:
     the result; keeping the two sources apart lets the reader highlight each
     in its own text.
     """
-    titled = [replace(figure, source="title") for figure in extract(title or "")]
-    return titled + [replace(figure, source="body") for figure in extract(body or "")]
+    return extract(title or "", "title") + extract(body or "", "body")

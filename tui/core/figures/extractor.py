@@ -92,8 +92,9 @@ def _candidates(doc: Document) -> list[tuple[int, int, bool]]:
     return found
 
 
-def extract(text: str) -> list[Figure]:
-    """Every figure in *text*, in order; see the package docs."""
+def extract(text: str, source: str = "body") -> list[Figure]:
+    """Every figure in *text*, in order, each marked as found in *source*
+    (``"title"`` or ``"body"``); see the package docs."""
     if not text or not isinstance(text, str):
         return []
     doc = Document(text)
@@ -137,7 +138,7 @@ def extract(text: str) -> list[Figure]:
         if quantities and quantity.start < quantities[-1].end:
             continue
         quantities.append(quantity)
-    return _describe(doc, Sentences(doc), quantities) if quantities else []
+    return _describe(doc, Sentences(doc), quantities, source) if quantities else []
 
 
 _GLUED_BEFORE = frozenset("abcdefghijklmnopqrtuvwxyz0123456789_#№@&\\/")
@@ -263,7 +264,8 @@ def _counted_noun(word: str) -> bool:
     return not (lower.endswith("ly") and len(lower) > 5)
 
 
-def _describe(doc: Document, sentences: Sentences, quantities: list[Quantity]) -> list[Figure]:
+def _describe(doc: Document, sentences: Sentences, quantities: list[Quantity],
+              source_name: str) -> list[Figure]:
     source, view = doc.source, doc.view
     count = len(quantities)
     bounds_of = sentences.bounds
@@ -300,7 +302,7 @@ def _describe(doc: Document, sentences: Sentences, quantities: list[Quantity]) -
             texts[key] = sentence
         append(Figure(  # positional: text, start, end, value, kind, unit, noun, per, sentence
             source[start:end], start, end, value if value.is_integer() else _round(value),
-            q.kind or "count", q.unit, noun, per, sentence,
+            q.kind or "count", q.unit, noun, per, sentence, source_name,
         ))
     return figures
 
