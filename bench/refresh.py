@@ -15,9 +15,13 @@ several 127.0.1.x addresses. For each N and added latency it measures:
   second reload re-downloads everything: that reload is run, reported as
   "prime", and warm is the reload after it.
 
-Wall time, CPU time and peak RSS are of the whole process tree (digest's
-parse workers included), sampled from /proc every 20 ms. Not a test: it
-prints a table and digest/newsboat ratios.
+Wall time, CPU time and peak memory are of the whole process tree
+(digest's parse workers included), sampled from /proc: the sum of RSS
+every 20 ms, and the sum of PSS every 40 ms. RSS counts a page shared by
+several processes (the interpreter and libraries in each worker, a child
+between fork and exec) once per process; PSS divides it among them, so
+the tree's PSS is the memory it really holds. Not a test: it prints a
+table and digest/newsboat ratios.
 """
 
 from __future__ import annotations
@@ -52,25 +56,29 @@ class Measure:
     wall: float
     cpu: float
     rss: float
+    pss: float
     code: int
 
 
 class TreeSampler(threading.Thread):
-    """Samples CPU and RSS of a process and all its descendants."""
+    """Samples CPU, RSS and PSS of a process and all its descendants."""
 
     def __init__(self, root: int) -> None:
         super().__init__(daemon=True)
         self.root = root
         self.cpu: dict[int, float] = {}
         self.peak = 0
+        self.peak_pss = 0
         self.stop = threading.Event()
 
     def run(self) -> None:
+        count = 0
         while not self.stop.is_set():
-            self.sample()
+            self.sample(pss=count % 2 == 0)  # PSS costs the kernel a page-table walk
+            count += 1
             self.stop.wait(0.02)
 
-    def sample(self) -> None:
+    def sample(self, pss: bool = False) -> None:
         stats = {}
         for name in os.listdir("/proc"):
             if not name.isdigit():
@@ -91,12 +99,28 @@ class TreeSampler(threading.Thread):
                     tree.add(pid)
                     changed = True
         rss = 0
+        proportional = 0
         for pid in tree:
             if pid in stats:
                 fields = stats[pid][1]
                 self.cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK
                 rss += int(fields[21]) * PAGE
+                if pss:
+                    proportional += _pss(pid)
         self.peak = max(self.peak, rss)
+        self.peak_pss = max(self.peak_pss, proportional)
+
+
+def _pss(pid: int) -> int:
+    """A process's proportional set size in bytes (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def measure(command: list[str], env: dict[str, str] | None = None) -> Measure:
@@ -121,7 +145,13 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> Measure:
     cpu_root = usage.ru_utime + usage.ru_stime
     cpu_rest = sum(v for pid, v in sampler.cpu.items() if pid != process.pid)
     peak = max(sampler.peak, usage.ru_maxrss * 1024)
-    return Measure(wall, cpu_root + cpu_rest, peak / 1e6, os.waitstatus_to_exitcode(status))
+    return Measure(
+        wall,
+        cpu_root + cpu_rest,
+        peak / 1e6,
+        sampler.peak_pss / 1e6,
+        os.waitstatus_to_exitcode(status),
+    )
 
 
 class Server:
@@ -229,10 +259,10 @@ def bench_case(
 
 def report(count: int, latency: int, results: dict[str, Measure], threads: list[int]) -> None:
     print(f"\n## N = {count}, latency {latency} ms")
-    print(f"{'run':<22} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
+    print(f"{'run':<22} {'wall s':>8} {'cpu s':>8} {'RSS MB':>8} {'PSS MB':>8}")
     for name, m in results.items():
         flag = "" if m.code == 0 else f"  (exit {m.code})"
-        print(f"{name:<22} {m.wall:>8.2f} {m.cpu:>8.2f} {m.rss:>8.0f}{flag}")
+        print(f"{name:<22} {m.wall:>8.2f} {m.cpu:>8.2f} {m.rss:>8.0f} {m.pss:>8.0f}{flag}")
     if not threads:
         return
     print(
