@@ -469,7 +469,7 @@ class _Run:
         it is next shown (digest.ensure_grouped)."""
         if not story_ids:
             return
-        from tui.core.refresh_worker import group_job
+        from tui.core.refresh_grouping import group_job
 
         window = self.settings.group_window_hours
         try:

@@ -64,7 +64,10 @@ def group_job(
     own that is closed when the job ends (the file may be replaced between
     refreshes). The refresh's process has opened, checked and migrated
     the store already, so this opening skips the integrity check, which
-    grows with the store. Returns how many stories it was given."""
+    grows with the store. The batch's working set (20-30 MB) is handed
+    back to the system afterwards, or every worker that has grouped once
+    would keep it until it exits. Returns how many stories it was given."""
+    from tui.core.refresh_worker import release_memory
     from tui.core.store import Store
     from tui.core.store.db import Database
 
@@ -73,4 +76,5 @@ def group_job(
         group_stories(store, story_ids, prepared, window_hours, since)
     finally:
         store.close()
+        release_memory()
     return len(story_ids)

@@ -16,15 +16,11 @@ import contextlib
 import ctypes
 import gc
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from tui.core.models import Story
-
-if TYPE_CHECKING:
-    from tui.core.digest.analysis import StoryAnalysis
 
 
 @dataclass(slots=True)
@@ -101,25 +97,6 @@ def attach_analysis(stories: list[Story]) -> None:
             story.analysis = analyse_story(story)
         except Exception:
             story.analysis = None
-
-
-def group_job(
-    db_path: str,
-    story_ids: Sequence[int],
-    prepared: Mapping[int, StoryAnalysis],
-    window_hours: float,
-    since: float,
-) -> int:
-    """The digest's grouping of a batch (:func:`tui.core.refresh_grouping.group_job`),
-    then :func:`release_memory`: a batch's working set is 20-30 MB that
-    the process would otherwise keep until it exits, in every worker that
-    has grouped once."""
-    from tui.core.refresh_grouping import group_job as group
-
-    try:
-        return group(db_path, story_ids, prepared, window_hours, since)
-    finally:
-        release_memory()
 
 
 def release_memory() -> None:
