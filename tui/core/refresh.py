@@ -519,8 +519,7 @@ class _Run:
         work. A fault in the digest must not fail the refresh: the stories
         are kept, and the digest groups whatever it missed the next time
         it is shown."""
-        story_ids, self.pending = self.pending, []
-        prepared, self.prepared = self.prepared, {}
+        story_ids, prepared = self._take_pending()
         if not story_ids:
             return
         from tui.core.refresh_grouping import group_stories
