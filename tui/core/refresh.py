@@ -3,11 +3,14 @@
 - Fetching is async (one httpx client, global and per-host limits; see
   :mod:`tui.core.fetch`). A 304, or a body whose hash equals the last one
   stored, is never parsed.
-- Parsing and figure extraction run in a process pool (pure-Python CPU
-  work); only new or changed stories come back from it.
+- Parsing, figure extraction and the digest's reading of each story run
+  in a process pool (pure-Python CPU work); only new or changed stories
+  come back from it. A refresh with only a few feeds to parse does it in
+  this process instead (INLINE_BUDGET_SECONDS): starting the pool costs more.
 - Each feed's stories and fetch state are written in one transaction, on a
   single writer thread, so SQLite (and its full-text index) never stalls
-  the event loop.
+  the event loop. The digest groups the stored stories in batches of
+  GROUP_EVERY, in the pool once it runs (tui.core.refresh_grouping).
 - Bodies in flight are bounded (fetch slots plus a few per parse worker),
   and so are parsed feeds not yet stored (a job running and one queued
   per worker, and a short queue for the writer): memory stays flat however
