@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tui.core.feed_entries as feed_entries
+import tui.core.html_fast as html_fast
 from bench.refresh_feeds import make_feed
 from tui.core.html import _finish, _general_markdown, defuse_text_links
-from tui.core.html_fast import fast_markdown
+from tui.core.html_fast import fast_markdown, numeric_reference
 from tui.core.parse import parse_feed
 from tui.core.sanitize import is_clean
 
@@ -138,6 +139,116 @@ def test_random_fragments_convert_identically_when_accepted(html: str) -> None:
     markdown = fast_markdown(html, BASE)
     if markdown is not None:
         assert _finish(markdown) == _general_markdown(html, BASE)
+
+
+# --- what the fast path knows of bs4 and markdownify without importing them ----------
+# html_fast writes out the tables and small helpers it once read from bs4
+# and markdownify (whose import was a quarter of a parse worker's start-up);
+# these check its copies against the real ones, input by input.
+
+_CODE_POINTS = sorted(
+    {*range(0x3000), *range(0xD7F0, 0xE010), *range(0xFDC0, 0xFE00), *range(0xFFF0, 0x10010)}
+    | {*range(0x10FFF0, 0x110010), *range(0, 0x110000, 97), 0x1FFFE, 0x1FFFF, 0x10FFFE}
+)
+
+
+def test_numeric_references_read_as_bs4_reads_them() -> None:
+    from bs4.builder._htmlparser import BeautifulSoupHTMLParser
+
+    bs4_reference = BeautifulSoupHTMLParser._dereference_numeric_character_reference
+    differ = []
+    for number in _CODE_POINTS:
+        for name in (str(number), f"x{number:x}", f"X{number:X}", f"{number:08d}"):
+            character, _, rest = bs4_reference(name)
+            if numeric_reference(name) != (character, rest):
+                differ.append(name)
+    assert not differ, differ[:10]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.text(alphabet="0123456789abcdefABCDEFxX_+- \n;g\u0663\xb2", max_size=12)
+    | st.integers(0, 10**30).map(str)
+    | st.integers(0, 16**30).map(lambda n: f"x{n:x}")
+)
+def test_any_reference_name_reads_as_bs4_reads_it(name: str) -> None:
+    """Names html.parser never passes ("65abc", "", "x", "1_0", "\u0663")
+    included: bs4 reads each in its own way, and so must we."""
+    from bs4.builder._htmlparser import BeautifulSoupHTMLParser
+
+    character, _, rest = BeautifulSoupHTMLParser._dereference_numeric_character_reference(name)
+    assert numeric_reference(name) == (character, rest)
+
+
+def test_a_decimal_reference_too_long_for_int_is_a_replacement_character() -> None:
+    """bs4 raises ValueError (int() reads at most 4,300 digits) and fails
+    the whole feed; past U+10FFFF the standard says U+FFFD, whatever the
+    length."""
+    from bs4.builder._htmlparser import BeautifulSoupHTMLParser
+
+    name = "9" * 5000
+    with pytest.raises(ValueError):
+        BeautifulSoupHTMLParser._dereference_numeric_character_reference(name)
+    assert numeric_reference(name) == ("\ufffd", "")
+    assert numeric_reference("0" * 5000 + "65") == ("A", "")
+    assert fast(f"<p>&#{name};x</p>") == "\ufffdx"
+
+
+def test_named_references_read_as_bs4_reads_them() -> None:
+    from html.entities import html5
+
+    from bs4.dammit import EntitySubstitution
+
+    theirs = EntitySubstitution.HTML_ENTITY_TO_CHARACTER
+    names = {*theirs, *html5, *(name.rstrip(";") for name in html5), "", "ampx", "AMP;x"}
+    for name in sorted(names):
+        builder = html_fast._TreeBuilder(None)
+        builder.handle_entityref(name)
+        expected = theirs.get(name)
+        assert builder.pieces == [expected if expected is not None else "&" + name], name
+
+
+def test_element_tables_match_bs4_and_markdownify() -> None:
+    from bs4 import BeautifulSoup
+    from bs4.builder import HTMLParserTreeBuilder
+    from markdownify import MarkdownConverter
+
+    builder = HTMLParserTreeBuilder()
+    assert frozenset(builder.empty_element_tags) == html_fast._VOID
+    assert frozenset(builder.preserve_whitespace_tags) == html_fast._PRESERVE
+    assert BeautifulSoup.ASCII_SPACES == html_fast._ASCII_SPACES
+    converted = sorted(n[8:] for n in dir(MarkdownConverter) if n.startswith("convert_"))
+    assert sorted(html_fast._CONVERTED.split("|")) == converted
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=" \n\t\r\xa0x`", max_size=12))
+def test_chomp_and_strip_pre_match_markdownify(text: str) -> None:
+    from markdownify import chomp, strip_pre
+
+    assert html_fast._chomp(text) == chomp(text)
+    assert html_fast._strip_pre(text) == strip_pre(text)
+
+
+# References in the ranges the standard treats specially, names with and
+# without ";", and whitespace at the edges of inline and <pre> elements.
+_REFERENCE_FRAGMENTS = [
+    "<p>" + "".join(f"&#{n};" for n in range(0x80, 0xA0)) + "</p>",
+    "<p>" + "".join(f"&#x{n:X}" for n in range(0x80, 0xA0)) + "</p>",
+    "<p>a&#0;b&#x0;c&#xD800;d&#55295;e&#xDFFF;f&#xE000;g</p>",
+    "<p>&#x10FFFF;|&#x110000;|&#1114112;|&#99999999999999999999;|&#xFFFFFFFFFFFFFFFFFF;</p>",
+    "<p>&#xFDD0;&#xFFFE;&#x1FFFF;&#65533;&#0000000065;&#x000041;</p>",
+    "<p>&#65x &#x41g &#x41G; &# &#; &#x; &#-5; &#1_0; &#65</p>",
+    "<p>&amp &ampx; &amp;x &AMP; &notin; &notit; &not &fjlig; &unknown; &NotGreaterFullEqual;</p>",
+    "<b> bold </b><em>\xa0nbsp\xa0</em><a href='/x'> link </a><code> c </code>",
+    "<pre>\n \n  indented\n\n \n</pre><pre>   x</pre><pre> \n</pre><pre>\n</pre>",
+    "<pre>\tx\n\t</pre><pre><code>\n\ncode  \n</code></pre>",
+]
+
+
+@pytest.mark.parametrize("html", _REFERENCE_FRAGMENTS)
+def test_references_and_edge_whitespace_convert_identically(html: str) -> None:
+    assert fast(html) == _general_markdown(html, BASE)
 
 
 # --- the safety rules, on the fast path ----------------------------------------------

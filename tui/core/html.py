@@ -1,31 +1,33 @@
 """The one place where HTML becomes Markdown.
 
 Feed entries and article pages arrive as HTML that may carry scripts,
-trackers, event handlers and links with dangerous schemes. We parse it once
+trackers, event handlers and links with dangerous schemes. Most of it takes
+the one-pass converter of :mod:`tui.core.html_fast`; the rest we parse once
 with BeautifulSoup, remove active content *elements* (never passing
 ``script``/``style`` to markdownify's ``strip=``, which keeps their source as
 text), neutralise links whose scheme is not http(s), resolve relative links
 against the page, and only then let markdownify write Markdown. The result
 goes through the sanitiser, because markdownify decodes character references
 such as ``&#27;`` into real control characters.
+
+bs4 and markdownify are imported only when a fragment first takes that
+general path: with soupsieve they are a quarter of a parse worker's
+start-up, and most refreshes never need them.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-import warnings
-
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
-from markdownify import MarkdownConverter
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from tui.core.html_fast import fast_markdown
 from tui.core.html_rules import DROP, EMBED_TEXT, EMBEDS, is_tracking_pixel, link_target
 from tui.core.sanitize import clean
 
-# Feed text that happens to look like a URL or a file name is still text;
-# bs4's warning about it would only reach the user's terminal as noise.
-warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 _DROP_ATTRS = frozenset({"style", "srcset", "xlink:href", "formaction"})
 _LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?\s*>|&[#a-zA-Z0-9]+;")
@@ -36,31 +38,45 @@ _TRAILING_SPACES = re.compile(r"[ \t]+\n")
 _TEXT_LINK = re.compile(r"\]\((?!https?://)")
 
 
-class _FastTag(Tag):
-    """A bs4 Tag whose ``find_parent(name)`` walks the parents directly.
+@cache
+def _general_classes() -> tuple[type, type]:
+    """The bs4 Tag class and markdownify converter the general path uses,
+    defined on first use (importing bs4 and markdownify then)."""
+    import warnings
 
-    markdownify asks every tag whether it sits inside a ``<pre>``; bs4's
-    general search machinery made that a fifth of the conversion time.
-    """
+    from bs4 import MarkupResemblesLocatorWarning, Tag
+    from markdownify import MarkdownConverter
 
-    def find_parent(self, name=None, attrs=None, **kwargs):  # noqa: ANN001
-        if isinstance(name, str) and not attrs and not kwargs:
-            parent = self.parent
-            while parent is not None:
-                if parent.name == name:
-                    return parent
-                parent = parent.parent
-            return None
-        return super().find_parent(name, attrs, **kwargs)
+    # Feed text that happens to look like a URL or a file name is still
+    # text; bs4's warning about it would only reach the terminal as noise.
+    warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
+    class FastTag(Tag):
+        """A bs4 Tag whose ``find_parent(name)`` walks the parents directly.
 
-class _Converter(MarkdownConverter):
-    """markdownify with ATX headings and tables kept simple."""
+        markdownify asks every tag whether it sits inside a ``<pre>``; bs4's
+        general search machinery made that a fifth of the conversion time.
+        """
 
-    def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        # Images are not shown in a terminal; keep their description only.
-        alt = (el.get("alt") or "").strip()
-        return f"[image: {alt}]" if alt else ""
+        def find_parent(self, name=None, attrs=None, **kwargs):  # noqa: ANN001
+            if isinstance(name, str) and not attrs and not kwargs:
+                parent = self.parent
+                while parent is not None:
+                    if parent.name == name:
+                        return parent
+                    parent = parent.parent
+                return None
+            return super().find_parent(name, attrs, **kwargs)
+
+    class Converter(MarkdownConverter):
+        """markdownify with ATX headings and tables kept simple."""
+
+        def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            # Images are not shown in a terminal; keep their description only.
+            alt = (el.get("alt") or "").strip()
+            return f"[image: {alt}]" if alt else ""
+
+    return FastTag, Converter
 
 
 def looks_like_html(text: str) -> bool:
@@ -74,6 +90,8 @@ def _neutralise(soup: BeautifulSoup, base_url: str | None) -> None:
     links, strip event handlers and inline styles, resolve or disarm links.
     (One pass matters: a search per element name cost as much as the
     whole Markdown conversion.)"""
+    from bs4 import Tag
+
     for element in [node for node in soup.descendants if isinstance(node, Tag)]:
         # Inside an element dropped earlier in the walk? (Read the flag from
         # __dict__: bs4 turns a missing attribute into a tree search.)
@@ -136,10 +154,13 @@ def _general_markdown(html: str, base_url: str | None = None) -> str:
 
 
 def _markdownify(html: str, base_url: str | None) -> str:
-    soup = BeautifulSoup(html, "html.parser", element_classes={Tag: _FastTag})
+    from bs4 import BeautifulSoup, Tag
+
+    fast_tag, converter = _general_classes()
+    soup = BeautifulSoup(html, "html.parser", element_classes={Tag: fast_tag})
     try:
         _neutralise(soup, base_url)
-        return _Converter(heading_style="ATX", bullets="-", escape_misc=False).convert_soup(soup)
+        return converter(heading_style="ATX", bullets="-", escape_misc=False).convert_soup(soup)
     except RecursionError:
         return _plain_text(soup)
 

@@ -19,13 +19,8 @@ here) makes it return None, and the caller uses the general path.
 from __future__ import annotations
 
 import re
+from html.entities import html5
 from html.parser import HTMLParser
-
-from bs4 import BeautifulSoup
-from bs4.builder import HTMLParserTreeBuilder
-from bs4.builder._htmlparser import BeautifulSoupHTMLParser
-from bs4.dammit import EntitySubstitution
-from markdownify import MarkdownConverter, chomp, strip_pre
 
 from tui.core.html_rules import DROP, EMBED_TEXT, EMBEDS, is_tracking_pixel, link_target
 
@@ -35,12 +30,25 @@ _MAX_DEPTH = 100
 
 # What bs4's html.parser tree builder does with element names: void
 # elements close at once, whitespace is kept verbatim inside pre/textarea.
-_BUILDER = HTMLParserTreeBuilder()
-_VOID = frozenset(_BUILDER.empty_element_tags or ())
-_PRESERVE = frozenset(_BUILDER.preserve_whitespace_tags)
-_ASCII_SPACES = BeautifulSoup.ASCII_SPACES
-_ENTITIES = EntitySubstitution.HTML_ENTITY_TO_CHARACTER
-_charref = BeautifulSoupHTMLParser._dereference_numeric_character_reference
+# (Written out rather than read from bs4, whose import is most of a parse
+# worker's start-up; tests/unit/test_html_fast.py checks they still agree.)
+_VOID = frozenset(
+    (
+        *("area", "base", "basefont", "bgsound", "br", "col", "command", "embed"),
+        *("frame", "hr", "image", "img", "input", "isindex", "keygen", "link"),
+        *("menuitem", "meta", "nextid", "param", "source", "spacer", "track", "wbr"),
+    )
+)
+_PRESERVE = frozenset(("pre", "textarea"))
+_ASCII_SPACES = " \n\t\x0c\r"
+# What a numeric reference to 0x80-0x9F means: the Windows-1252 character
+# of that byte (the HTML standard's table), or the code point itself for
+# the five bytes Windows-1252 leaves undefined.
+_C1_REFERENCES = (
+    "\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f"
+    "\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178"
+)
+_REPLACEMENT = "\ufffd"
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # Elements markdownify trims whitespace inside of (and, with pre, outside of).
@@ -59,7 +67,15 @@ _HANDLED = frozenset(
 # Names markdownify gives a meaning to (a convert_* method, a heading-like
 # name, a block that trims whitespace): any of them not handled here is
 # left to the general path. Every other name is a plain container.
-_CONVERTED = "|".join(n[8:] for n in dir(MarkdownConverter) if n.startswith("convert_"))
+# (markdownify's convert_* method names, written out for the reason _VOID is.)
+_CONVERTED = "|".join(
+    (
+        *("_document_", "a", "article", "b", "blockquote", "br", "caption", "code", "dd"),
+        *("del", "div", "dl", "dt", "em", "figcaption", "hN", "hr", "i", "img", "kbd"),
+        *("li", "list", "ol", "p", "pre", "q", "s", "samp", "script", "section", "soup"),
+        *("strong", "style", "sub", "sup", "table", "td", "th", "tr", "ul", "video"),
+    )
+)
 _SPECIAL_NAME = re.compile(rf"h\d|(?:{_CONVERTED})$|(?:dl|dt|dd)$")
 _CONVERT_NAME = re.compile(r"[\[\]:-]")
 _NEWLINE_RUN = re.compile(r"[\t \r\n]*[\r\n][\t \r\n]*")
@@ -135,12 +151,14 @@ class _TreeBuilder(HTMLParser):
         self.pieces.append(data)
 
     def handle_charref(self, name: str) -> None:
-        character, _, rest = _charref(name)
+        character, rest = numeric_reference(name)
         self.pieces.append(character)
         self.pieces.append(rest)
 
     def handle_entityref(self, name: str) -> None:
-        character = _ENTITIES.get(name)
+        # bs4 reads a name with or without its ";" (html.parser gives it
+        # without); every HTML5 name that may omit it also has the ";" form.
+        character = html5.get(name + ";")
         self.pieces.append(character if character is not None else "&" + name)
 
     def handle_comment(self, data: str) -> None:
@@ -253,6 +271,63 @@ class _TreeBuilder(HTMLParser):
         return self.root
 
 
+def numeric_reference(name: str) -> tuple[str, str]:
+    """What bs4's html.parser builder makes of the numeric character
+    reference html.parser hands over as *name* ("65", "x41"): the character
+    and any text after the number (a name html.parser would never pass,
+    such as "65abc", reads as its leading number followed by text).
+
+    The rules are the HTML standard's: U+FFFD for 0, surrogates and numbers
+    past Unicode, Windows-1252 for 0x80-0x9F. One deliberate difference: a
+    decimal number too long for int() (4,300 digits) is U+FFFD here, where
+    bs4 raises ValueError and fails the whole feed."""
+    base, digits = (16, name[1:]) if name[:1] in ("x", "X") else (10, name)
+    rest = ""
+    try:
+        number = _number(digits, base)
+    except ValueError:
+        allowed = "0123456789abcdef" if base == 16 else "0123456789"
+        leading = digits[: len(digits) - len(digits.lstrip(allowed))]
+        if not leading:
+            return "", digits
+        number = _number(leading, base)
+        rest = digits[len(leading) :].split("\n", 1)[0]
+    if number <= 0 or number > 0x10FFFF or 0xD800 <= number <= 0xDFFF:
+        return _REPLACEMENT, rest
+    if 0x80 <= number <= 0x9F:
+        return _C1_REFERENCES[number - 0x80], rest
+    return chr(number), rest
+
+
+def _number(digits: str, base: int) -> int:
+    # int() refuses decimals over 4,300 digits, leading zeros included; with
+    # more than seven significant digits a number is past U+10FFFF anyway.
+    if base == 10 and len(digits) > 7 and digits.isascii() and digits.isdigit():
+        significant = digits.lstrip("0")
+        return int(significant or "0") if len(significant) <= 7 else 0x110000
+    return int(digits, base)
+
+
+def _chomp(text: str) -> tuple[str, str, str]:
+    """An inline element's text without its surrounding whitespace, and
+    the single spaces markdownify keeps outside the markup ("<b> x</b>"
+    is " **x**", never "** x**")."""
+    prefix = " " if text[:1] == " " else ""
+    suffix = " " if text[-1:] == " " else ""
+    return prefix, suffix, text.strip()
+
+
+def _strip_pre(text: str) -> str:
+    """A <pre> block's text without its blank first lines (spaces on the
+    first kept line stay: they are indentation) and its trailing spaces
+    and newlines."""
+    blank = len(text) - len(text.lstrip(" \n"))
+    newline = text.rfind("\n", 0, blank)
+    if newline >= 0:
+        text = text[newline + 1 :]
+    return text.rstrip(" \n")
+
+
 def fast_markdown(html: str, base_url: str | None = None) -> str | None:
     """The Markdown markdownify would write for *html* after the safety
     rules, before sanitising and tidying; None when this input needs the
@@ -295,7 +370,7 @@ def _render(element: _Element, flags: int, siblings: list | None, index: int) ->
     if name in _INLINE_MARKS:
         if flags & _NOFORMAT_FLAG:
             return text
-        prefix, suffix, text = chomp(text)
+        prefix, suffix, text = _chomp(text)
         mark = _INLINE_MARKS[name]
         return f"{prefix}{mark}{text}{mark}{suffix}" if text else ""
     if name == "p":
@@ -337,7 +412,7 @@ def _render(element: _Element, flags: int, siblings: list | None, index: int) ->
         quoted = "\n".join("> " + line if line else ">" for line in text.split("\n"))
         return "\n" + quoted + "\n\n"
     if name == "pre":
-        return f"\n\n```\n{strip_pre(text)}\n```\n\n" if text else ""
+        return f"\n\n```\n{_strip_pre(text)}\n```\n\n" if text else ""
     if name == "hr":
         return "\n\n---\n\n"
     if name == "q":
@@ -418,7 +493,7 @@ def _join(parts: list[str]) -> str:
 def _link(element: _Element, text: str, flags: int) -> str:
     if flags & _NOFORMAT_FLAG:
         return text
-    prefix, suffix, text = chomp(text)
+    prefix, suffix, text = _chomp(text)
     if not text:
         return ""
     href = element.attrs.get("href")
@@ -434,7 +509,7 @@ def _link(element: _Element, text: str, flags: int) -> str:
 def _code(text: str, flags: int) -> str:
     if flags & _NOFORMAT_FLAG:
         return text
-    prefix, suffix, text = chomp(text)
+    prefix, suffix, text = _chomp(text)
     if not text:
         return ""
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
