@@ -174,7 +174,7 @@ def _is_name_word(doc: Document, q: Quantity, token: str) -> bool:
     token = token.lstrip("(\"'“‘")
     if not token or not token[0].isalpha():
         return False
-    if any(c.isdigit() for c in token):
+    if not token.isalpha() and any(c.isdigit() for c in token):  # (no letter is a digit)
         return True  # Galaxy S24 Ultra 5, RTX4090 2
     lower = token.lower()
     if lower in lex.title_words:

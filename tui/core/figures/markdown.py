@@ -73,6 +73,15 @@ def _emphasis(match: re.Match[str]) -> str:
     return " " * len(text)
 
 
+def _blank_emphasis(view: str) -> str:
+    """:func:`_emphasis` over the whole view. Without an underscore or a
+    tilde, every run the pattern finds is of asterisks, all blanked: one
+    ``str.replace`` does that, without a Python call per run."""
+    if "_" not in view and "~" not in view:
+        return view.replace("*", " ")
+    return _EMPHASIS.sub(_emphasis, view)
+
+
 def _blank_emails(view: str) -> str:
     """Blank e-mail addresses; the pattern anchors on "@" (fast) and the
     local part is found by looking back from it."""
@@ -113,7 +122,7 @@ _PASSES: tuple[tuple[tuple[str, ...], Callable[[str], str]], ...] = (
     (("://", "www."), partial(_URL.sub, _blank)),
     (("<",), partial(_TAG.sub, _blank)),
     (("\\",), partial(_ESCAPE.sub, _blank)),
-    (("*", "_", "~~"), partial(_EMPHASIS.sub, _emphasis)),
+    (("*", "_", "~~"), _blank_emphasis),
     (("#", ">", "-", "+", "*", ". ", ") "), _blank_line_markers),
     (("|",), partial(_TABLE_RULE.sub, _blank)),
 )
@@ -133,21 +142,32 @@ _GATED_PASSES = tuple(
 )
 
 
+def _has_trigger(text: str) -> bool:
+    """Does *text* hold one of :data:`_TRIGGER_CHARS`? (A loop of ``in``
+    tests, each a memchr: what ``any`` over a generator does, without it.)"""
+    for char in _TRIGGER_CHARS:  # noqa: SIM110 (see above)
+        if char in text:
+            return True
+    return False
+
+
 def mask_markdown(text: str) -> str:
     """Return *text* with Markdown syntax blanked, keeping every offset.
 
     ``len(mask_markdown(t)) == len(t)`` always holds, and every character
     that is kept is kept in place.
     """
-    if not any(c in text for c in _TRIGGER_CHARS) and ("/" not in text or "://" not in text) \
+    if not _has_trigger(text) and ("/" not in text or "://" not in text) \
             and "www." not in text and not _LIST_START.search(text) \
             and not (text[:1] in "-+" or text[:1].isdigit()):
         return text
     view = text
+    # (Plain loops: a generator per pass cost a third of this function.)
     for triggers, blank in _GATED_PASSES:
-        if any((not gate or gate in view) and (trigger == gate or trigger in view)
-               for trigger, gate in triggers):
-            view = blank(view)
+        for trigger, gate in triggers:
+            if (not gate or gate in view) and (trigger == gate or trigger in view):
+                view = blank(view)
+                break
     if "@" in view:
         view = _blank_emails(view)
     if "|" in view:
