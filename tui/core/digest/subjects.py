@@ -201,7 +201,9 @@ def _word(raw: str) -> _Word:
 @lru_cache(maxsize=4096)
 def _names(text: str, headline: bool) -> tuple[Candidate, ...]:
     titled = headline and is_title_case(text)
-    first = _LEADING.match(text).end()  # type: ignore[union-attr]
+    # Where the text's first word starts (0 for nearly every sentence, which
+    # opens with a letter or digit: no pattern needed to say so).
+    first = 0 if text[:1].isalnum() else _LEADING.match(text).end()  # type: ignore[union-attr]
     found: list[Candidate] = []
     known = _WORDS
     for match in _runs(text):
@@ -269,9 +271,12 @@ def _close(
 
 
 def _placed(text: str, run_start: int) -> bool:
-    """Does the word before the run at *run_start* ("in", "at") make it a place?"""
-    before = text[max(0, run_start - 16) : run_start].split()
-    return (before[-1].lower() if before else "") in _rules().places
+    """Does the word before the run at *run_start* ("in", "at") make it a place?
+    (A run that opens the text, as most names in a sentence do, has none.)"""
+    if not run_start:
+        return False
+    before = text[run_start - 16 if run_start > 16 else 0 : run_start].split()
+    return bool(before) and before[-1].lower() in _rules().places
 
 
 def subject_key(name: str) -> str:

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from importlib import resources
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import TypeVar
 
 LEDE_CHARS = 320  # what a feed's summary says first: the lede
@@ -44,6 +44,9 @@ _TOKEN = re.compile(r"\w+(?:\.\w+)*%?")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# A link's replacement, its text: a C callable, where the template r"\1"
+# would be expanded by Python code for every link.
+_LINK_TEXT = methodcaller("group", 1)
 _URL = re.compile(r"https?://\S+")
 _MD_MARK_CHARS = "*_`#>|~"
 # Model and version names: "Galaxy S24", "GPT-4o", "v4.0.1", "M3";
@@ -52,6 +55,7 @@ _IDENT_GLUED = re.compile(r"\b([A-Za-z]{1,12})-?(\d+(?:\.\d+)*[A-Za-z]{0,3})\b")
 _IDENT_SPACED = re.compile(r"\b([A-Z][A-Za-z]{1,15}|[a-z][A-Z][A-Za-z]{0,12})\s+(\d{1,4}(?:\.\d+)*[A-Za-z]{0,3})\b(?!\s*(?:[%$€£]|per\s?cent|percent|thousand|million|billion|trillion|bn|mn|[mkb]\b))")
 
 
+_DIGIT = re.compile("[0-9]").search
 _SCALED = re.compile(r"\d+(?:\.\d+)?(?:k|m|mn|b|bn|tn)", re.IGNORECASE)
 # Words that open a headline without naming anything ("Over 27M…", "Exclusive: …").
 _TITLE_OPENERS = _load_words("title_openers.txt")
@@ -277,7 +281,7 @@ def plain_lede(markdown: str, limit: int = LEDE_CHARS) -> str:
     if "](" in head:
         if "![" in head:
             head = _MD_IMAGE.sub(" ", head)
-        head = _MD_LINK.sub(r"\1", head)
+        head = _MD_LINK.sub(_LINK_TEXT, head)
     if "://" in head:
         head = _URL.sub(" ", head)
     # The emphasis marks, each a space (as a run of them would be: the
@@ -286,7 +290,12 @@ def plain_lede(markdown: str, limit: int = LEDE_CHARS) -> str:
     for mark in _MD_MARK_CHARS:
         if mark in head:
             head = head.replace(mark, " ")
-    return " ".join(head.split())[:limit]
+    # Whitespace folded over the first 2 * limit characters only, when that
+    # gives enough: folding a prefix gives a prefix of the whole folded.
+    folded = " ".join(head[: limit * 2].split())
+    if len(folded) < limit:
+        folded = " ".join(head.split())
+    return folded[:limit]
 
 
 def identifiers(title: str) -> tuple[str, ...]:
@@ -295,7 +304,7 @@ def identifiers(title: str) -> tuple[str, ...]:
     S23 price cut ahead of S24 launch" is about the S23. Two titles naming
     the same stem with different values are about different things,
     however alike the rest."""
-    if title.isascii() and not any(digit in title for digit in "0123456789"):
+    if title.isascii() and _DIGIT(title) is None:
         return ()  # both patterns need a digit: spare them a title without one
     found: list[tuple[int, str, str]] = []
     for match in _IDENT_GLUED.finditer(title):
