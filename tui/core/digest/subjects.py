@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from typing import NamedTuple
 
@@ -72,6 +72,11 @@ class Candidate(NamedTuple):
     name: str
     weak: bool  # one ordinary capitalised word opening the text: maybe no name at all
     placed: bool  # follows "in", "at"...: a place, not what a figure is about
+
+
+# Makes a Candidate from a tuple of its fields without the Python-level
+# ``__new__`` a named tuple has (a frame per call; one for nearly every figure).
+_new_candidate = partial(tuple.__new__, Candidate)
 
 
 def _is_name(word: str) -> bool:
@@ -215,7 +220,9 @@ def _names(text: str, headline: bool) -> tuple[Candidate, ...]:
                 continue
             weak = facts[7] and not headline and offset == first
             found.append(
-                Candidate(offset, offset + len(facts[0]), facts[0], weak, _placed(text, offset))
+                _new_candidate(
+                    (offset, offset + len(facts[0]), facts[0], weak, _placed(text, offset))
+                )
             )
             continue
         previous: str | None = None  # the word before the run, looked up when needed
@@ -267,7 +274,7 @@ def _close(
         weak = False
         name = " ".join(facts[0] for _, facts in part[low:high])
     placed = _placed(text, run_start) if previous is None else previous in _rules().places
-    found.append(Candidate(start, end, name, weak, placed))
+    found.append(_new_candidate((start, end, name, weak, placed)))
 
 
 def _placed(text: str, run_start: int) -> bool:

@@ -56,6 +56,12 @@ _IDENT_SPACED = re.compile(r"\b([A-Z][A-Za-z]{1,15}|[a-z][A-Z][A-Za-z]{0,12})\s+
 
 
 _DIGIT = re.compile("[0-9]").search
+# What a match of each needs: a letter before the digits (or "-" and
+# digits), and a capital starting the letters before a space and digits.
+# Their searches try one character class at each position, where the full
+# patterns backtrack through every word's letters.
+_GLUED_NEEDS = re.compile(r"[A-Za-z]-?\d").search
+_SPACED_NEEDS = re.compile(r"[A-Z][A-Za-z]*+\s+\d").search
 _SCALED = re.compile(r"\d+(?:\.\d+)?(?:k|m|mn|b|bn|tn)", re.IGNORECASE)
 # Words that open a headline without naming anything ("Over 27M…", "Exclusive: …").
 _TITLE_OPENERS = _load_words("title_openers.txt")
@@ -307,14 +313,15 @@ def identifiers(title: str) -> tuple[str, ...]:
     if title.isascii() and _DIGIT(title) is None:
         return ()  # both patterns need a digit: spare them a title without one
     found: list[tuple[int, str, str]] = []
-    for match in _IDENT_GLUED.finditer(title):
+    # Each pattern runs only where its cheap necessary condition holds.
+    for match in _IDENT_GLUED.finditer(title) if _GLUED_NEEDS(title) else ():
         stem_text, value = match.group(1).lower(), match.group(2).lower()
         if stem_text in ("q", "h") and not value.isdigit():
             continue
         if _SCALES.get(stem_text) or stem_text in ("per", "x") or _SCALED.fullmatch(value):
             continue
         found.append((match.start(), stem_text, value))
-    for match in _IDENT_SPACED.finditer(title):
+    for match in _IDENT_SPACED.finditer(title) if _SPACED_NEEDS(title) else ():
         name = match.group(1).lower()
         if name in STOPWORDS or name in _TITLE_OPENERS or _SCALED.fullmatch(match.group(2)):
             continue
