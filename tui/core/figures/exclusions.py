@@ -176,18 +176,21 @@ def _is_name_word(doc: Document, q: Quantity, token: str) -> bool:
         return False
     if not token.isalpha() and any(c.isdigit() for c in token):  # (no letter is a digit)
         return True  # Galaxy S24 Ultra 5, RTX4090 2
+    if token.islower():
+        return False  # no capital, so no rule below applies: "tariffs 19,256"
     lower = token.lower()
     if lower in lex.title_words:
         return False
-    headline = doc.is_title_case(q.start)
     if _MIXED_CASE.search(token):
         return True  # iPhone 15, HarmonyOS 6, MacBook 12
+    # (Whether the line is a headline is looked up only where it decides.)
     if token.isupper() and len(token.replace("-", "")) >= 2:
-        return not headline  # XP 2500, USB 3, TFC 101 (but not in "MARSH CUTS 2,500 JOBS")
+        # XP 2500, USB 3, TFC 101 (but not in "MARSH CUTS 2,500 JOBS")
+        return not doc.is_title_case(q.start)
     if token[0].isupper():
         # In a Title Case headline every word is capitalised: only a verb
         # ("Marsh Cuts 2,500 Jobs") may stand before a figure.
-        return not (headline and lower in lex.headline_verbs)  # Windows 11, Mate 80
+        return not (lower in lex.headline_verbs and doc.is_title_case(q.start))  # Windows 11
     return False
 
 
