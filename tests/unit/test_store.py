@@ -3,6 +3,7 @@ processes sharing one file."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -326,6 +327,51 @@ def test_a_corrupt_file_is_moved_aside_not_deleted(tmp_path: Path) -> None:
         assert fresh.count_stories() == 0
 
 
+def _damage_in_place(path: Path, *, keep_times: bool) -> None:
+    """Overwrite a page of a big table with garbage; with *keep_times* the
+    file keeps its size and modification time, so only its content tells."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE filler (n INTEGER PRIMARY KEY, text TEXT)")
+        conn.executemany("INSERT INTO filler VALUES (?, ?)", ((n, "x" * 200) for n in range(2000)))
+        page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'filler'").fetchone()[
+            0
+        ]
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()  # the last connection: the WAL is in the file
+    Store.open(path).close()  # digest closes it last: it is recorded as left
+    before = path.stat()
+    with path.open("r+b") as file:
+        file.seek((page - 1) * size)
+        file.write(b"\x55" * size)
+    if keep_times:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_a_store_changed_since_digest_closed_it_is_checked_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "digest.db"
+    Store.open(path).close()
+    _damage_in_place(path, keep_times=False)
+    with pytest.raises(StoreCorrupt):
+        Store.open(path)
+    assert list(tmp_path.glob("digest.db.corrupt-*"))
+    assert not Path(f"{path}.checked").exists()
+
+
+def test_a_store_as_digest_left_it_is_not_read_through_again(tmp_path: Path) -> None:
+    path = tmp_path / "digest.db"
+    Store.open(path).close()
+    _damage_in_place(path, keep_times=True)  # what the check would find, and the signature misses
+    with Store.open(path) as store:  # not checked: opens, and the damage shows only when read
+        assert store.count_stories() == 0
+        with pytest.raises(sqlite3.DatabaseError, match="malformed"), store.db.reading() as conn:
+            conn.execute("SELECT count(*) FROM filler WHERE text != ''").fetchone()
+    record = Path(f"{path}.checked")
+    checked_at, signature = record.read_text().split("\n", 1)
+    record.write_text(f"{float(checked_at) - 8 * 24 * 3600!r}\n{signature}")
+    with pytest.raises(StoreCorrupt):  # the last check is over a week old: checked again
+        Store.open(path)
+
+
 # --- two processes ---------------------------------------------------------------
 
 WRITER = textwrap.dedent(
@@ -422,14 +468,20 @@ def test_writer_lock_is_exclusive_across_processes(tmp_path: Path) -> None:
 def test_full_article_replaces_the_text_and_figures_but_not_the_change_key(store: Store) -> None:
     feed_id = add_feed(store)
     summary_fig = Figure("10%", 0, 3, 10, "percent", "%")
-    (story_id,) = store.upsert_stories(feed_id, [story("a", content="10% summary", figures=[summary_fig])]).new
+    (story_id,) = store.upsert_stories(
+        feed_id, [story("a", content="10% summary", figures=[summary_fig])]
+    ).new
     article_fig = Figure("$2.5bn", 12, 18, 2.5e9, "money", "USD", "revenue")
-    assert store.replace_story_content(story_id, "Revenue hit $2.5bn this year.", [article_fig], article_fig)
+    assert store.replace_story_content(
+        story_id, "Revenue hit $2.5bn this year.", [article_fig], article_fig
+    )
     loaded = store.story(story_id)
     assert loaded.content == "Revenue hit $2.5bn this year."
     assert loaded.figures == [article_fig] and loaded.headline == article_fig
     assert [s.uid for s in store.stories(StoryQuery(search="revenue"))] == ["a"]
     # the feed still carries its summary: not an update that would undo the article
-    again = store.upsert_stories(feed_id, [story("a", content="10% summary", figures=[summary_fig])])
+    again = store.upsert_stories(
+        feed_id, [story("a", content="10% summary", figures=[summary_fig])]
+    )
     assert again.unchanged == 1
     assert not store.replace_story_content(9999, "x", [], None)
