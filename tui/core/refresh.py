@@ -30,9 +30,11 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlsplit
 
 from tui.core.config import Config
 from tui.core.fetch import Fetcher, FetchResult
+from tui.core.fetch_order import HostQueue
 from tui.core.models import Feed, FeedState, Story
 from tui.core.refresh_pool import (
     BrokenProcessPool,
@@ -178,7 +180,7 @@ async def refresh(
             run.start_pool_for(due)
             async with Fetcher(config.settings) as fetcher:
                 run.fetcher = fetcher
-                await asyncio.gather(*(run.one(feed) for feed in due))
+                await run.fetch_all(due)
             await run.group_rest()
         finally:
             run.writer.shutdown(wait=True)
@@ -267,24 +269,51 @@ class _Run:
         """Run a store operation on the writer thread."""
         return await asyncio.get_running_loop().run_in_executor(self.writer, function, *args)
 
-    async def one(self, feed: Feed) -> None:
-        """Fetch, parse and store one feed, reporting how it went."""
+    async def fetch_all(self, feeds: Sequence[Feed]) -> None:
+        """Fetch, parse and store *feeds*: ``concurrency`` lanes fetch them
+        host by host (:mod:`tui.core.fetch_order`), and each fetched feed is
+        parsed and stored in a task of its own while its lane fetches the
+        next."""
+        queue = HostQueue(feeds, _host_of, self.settings.per_host)
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(self.settings.concurrency, len(feeds))):
+                group.create_task(self._lane(queue, group))
+
+    async def _lane(self, queue: HostQueue[Feed], group: asyncio.TaskGroup) -> None:
+        host = None
+        while (taken := await queue.take(host)) is not None:
+            host, feed = taken
+            fetched = asyncio.Event()
+            group.create_task(self.one(feed, fetched))
+            try:
+                await fetched.wait()
+            finally:
+                queue.release(host)
+
+    async def one(self, feed: Feed, fetched: asyncio.Event | None = None) -> None:
+        """Fetch, parse and store one feed, reporting how it went; set
+        *fetched* once the fetch is over (its lane moves on then)."""
         self.tally.report(feed, "fetching")
         try:
             async with self.slots:
-                await self._one(feed)
+                await self._one(feed, fetched)
         except StoreError as error:  # e.g. the disk is full: say so, as it is
             self.tally.report(feed, "failed", error=one_line(str(error), 300))
         except Exception as error:
             message = one_line(f"internal error: {type(error).__name__}: {error}", 300)
             self.tally.report(feed, "failed", error=message)
+        finally:
+            if fetched is not None:
+                fetched.set()
 
-    async def _one(self, feed: Feed) -> None:
+    async def _one(self, feed: Feed, fetched: asyncio.Event | None) -> None:
         assert self.fetcher is not None
         state = feed.state
         result = await self.fetcher.fetch(
             feed.fetch_url, etag=state.etag, last_modified=state.last_modified
         )
+        if fetched is not None:
+            fetched.set()
         now = datetime.now(UTC)
         if result.error is not None:
             await self._failed(feed, result, one_line(result.error, 300), now)
@@ -589,6 +618,14 @@ def _track_move(old: FeedState, new: FeedState, result: FetchResult) -> str | No
     seen = old.moved_seen + 1 if old.moved_candidate == target else 1
     new.moved_candidate, new.moved_seen = target, seen
     return target if seen >= MOVE_CONFIRMATIONS else None
+
+
+def _host_of(feed: Feed) -> str:
+    """The host a feed is fetched from, as the per-host limit counts it."""
+    try:
+        return urlsplit(feed.fetch_url).hostname or ""
+    except ValueError:
+        return ""
 
 
 def _timed(function: Callable[..., _T], *args: object) -> tuple[_T, float]:
