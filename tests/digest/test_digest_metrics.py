@@ -226,3 +226,21 @@ def test_a_rate_is_not_the_same_metric_as_a_stock() -> None:
     stock = Figure("27 million", 0, 10, 27e6, "count", None, "devices", None, sentence)
     assert identify(rate, "t").key != identify(stock, "t").key
     assert identify(rate, "t").noun == "devices per day"
+
+
+def test_a_subjects_metrics_are_read_as_a_range_of_the_metric_index(desk: Desk) -> None:
+    desk.file("Ars", "Meta results", "Meta now has 3 billion users.", hours_ago=5)
+    desk.file("Ars", "Metallica tour", "Metallica sold 2 million tickets.", hours_ago=4)
+    desk.file("Ars", "Meta Quest sales", "Meta Quest sold 20 million units.", hours_ago=3)
+    every = {s.label for s in digest.metric_series(desk.store)}
+    assert {"Meta · users", "Metallica · tickets"} <= every, every
+    assert [s.label for s in digest.metric_series(desk.store, "meta")] == ["Meta · users"]
+    with desk.store.db.reading() as conn:
+        indexes = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
+            ("metric_observations",),
+        ).fetchall()
+    assert sorted(name for (name,) in indexes) == [
+        "metric_observations_by_metric",
+        "metric_observations_by_story",
+    ]

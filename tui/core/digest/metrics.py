@@ -149,7 +149,7 @@ class MetricSeries:
 
     @property
     def label(self) -> str:
-        """"HarmonyOS · users"."""
+        """ "HarmonyOS · users"."""
         return f"{self.subject} · {self.noun}"
 
     def sparkline(self, unit: str | None = None) -> str:
@@ -184,7 +184,7 @@ class MetricHistory:
 
     @property
     def label(self) -> str:
-        """"HarmonyOS · users · 27M (2026-11-23)"."""
+        """ "HarmonyOS · users · 27M (2026-11-23)"."""
         day = self.current.observed.date().isoformat()
         return f"{self.metric.subject} · {self.metric.noun} · {self.current.text} ({day})"
 
@@ -202,14 +202,14 @@ def sparkline(values: Sequence[float]) -> str:
 
 
 def _when(moment: datetime, reference: datetime) -> str:
-    """"on 12 June 2017" when close to the reference, else "in June 2017"."""
+    """ "on 12 June 2017" when close to the reference, else "in June 2017"."""
     if abs((reference - moment).days) < 45:
         return f"on {moment.day} {moment:%B %Y}"
     return f"in {moment:%B %Y}"
 
 
 def change_text(current: Observation, previous: Observation, kind: str) -> str:
-    """"up from 10M in June 2024, +170%"; per cents change in points."""
+    """ "up from 10M in June 2024, +170%"; per cents change in points."""
     when = _when(previous.observed, current.observed)
     if current.value == previous.value:
         return f"unchanged from {previous.text} {when}"
@@ -247,8 +247,17 @@ def observed_figures(figures: Iterable[Figure], title: str) -> tuple[ObservedFig
         seen.add((key, figure.value))
         found.append(
             (
-                key, subject, subject_id, noun, kind,
-                figure.unit, figure.per, figure.value, figure.text, figure.source, figure.start,
+                key,
+                subject,
+                subject_id,
+                noun,
+                kind,
+                figure.unit,
+                figure.per,
+                figure.value,
+                figure.text,
+                figure.source,
+                figure.start,
             )
         )
     return tuple(found)
@@ -291,8 +300,21 @@ def record_observations(
         for key, subject, subject_id, noun, kind, unit, per, value, text, source, start in observed:
             values.append(
                 (
-                    key, subject, subject_id, noun, kind, unit, per, value, story["published"],
-                    story_id, story["feed_name"], story["title"], story["link"], text, source,
+                    key,
+                    subject,
+                    subject_id,
+                    noun,
+                    kind,
+                    unit,
+                    per,
+                    value,
+                    story["published"],
+                    story_id,
+                    story["feed_name"],
+                    story["title"],
+                    story["link"],
+                    text,
+                    source,
                     start,
                 )
             )
@@ -363,8 +385,15 @@ def metric_history(store: Store, story_id: int, figure: Figure) -> MetricHistory
     )
     if current is None:
         current = Observation(
-            story.published, figure.value or 0.0, format_value(figure), figure.unit, story_id,
-            story.feed_title or "", story.title, story.link, figure.text,
+            story.published,
+            figure.value or 0.0,
+            format_value(figure),
+            figure.unit,
+            story_id,
+            story.feed_title or "",
+            story.title,
+            story.link,
+            figure.text,
             entry[0] if entry else None,
         )
         series = sorted([*series, current], key=lambda o: o.observed)
@@ -379,9 +408,14 @@ def metric_series(store: Store, subject: str | None = None) -> list[MetricSeries
     """Every tracked metric (of *subject* only, when given, matched by its
     key: "Apple Inc." finds "apple"), with its observations, most observed
     first."""
-    where, params = "", ()
+    where: str = ""
+    params: tuple[str, ...] = ()
     if subject:
-        where, params = "WHERE o.subject_key = ?", (subject_key(subject),)
+        # Its metrics' keys begin with its key and "·": a range of the
+        # by-metric index (the equality keeps a key with "·" in it exact).
+        key = subject_key(subject)
+        where = "WHERE o.metric_key > ? AND o.metric_key < ? AND o.subject_key = ?"
+        params = (f"{key}·", f"{key}·\U0010ffff", key)
     with store.db.reading() as conn:
         rows = conn.execute(
             f"{_OBSERVATIONS} {where} ORDER BY o.metric_key, o.observed, o.id", params
