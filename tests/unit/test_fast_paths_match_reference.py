@@ -9,6 +9,7 @@ tests hold it to the slow form on texts made to sit near those limits.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 
@@ -102,3 +103,22 @@ def test_names_are_candidates_with_named_fields() -> None:
         ("Leeds", False, True),
         ("Thames Water", False, False),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Café Müller",
+        "naïve coöperation",
+        "ﬁnance Ångström",
+        "Ελληνικά",
+        "हिन्दी",
+        "עִבְרִית",
+        "がぎ",
+        "中文",
+    ],
+)
+def test_fold_drops_combining_marks_as_a_loop_over_characters_would(text: str) -> None:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    expected = "".join(char for char in decomposed if not unicodedata.combining(char))
+    assert words._fold(text) == expected
