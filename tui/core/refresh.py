@@ -36,6 +36,7 @@ from tui.core.config import Config
 from tui.core.fetch import Fetcher, FetchResult
 from tui.core.fetch_order import HostQueue
 from tui.core.models import Feed, FeedState, Story
+from tui.core.refresh_grouping import Prepared
 from tui.core.refresh_pool import (
     BrokenProcessPool,
     discard_pool,
@@ -51,7 +52,6 @@ from tui.core.store import Store, StoreError
 _T = TypeVar("_T")
 
 if TYPE_CHECKING:  # parsing modules load only where parsing happens
-    from tui.core.digest.analysis import StoryAnalysis
     from tui.core.refresh_worker import ParseResult
 
 # CPU seconds of parsing done in a thread of this process before the
@@ -262,7 +262,7 @@ class _Run:
         self.inline_lock = asyncio.Semaphore(1)
         self.inline_seconds = 0.0
         self.pending: list[int] = []  # stored story ids the digest has not grouped
-        self.prepared: dict[int, StoryAnalysis] = {}  # the parse workers' analyses of them
+        self.prepared = Prepared()  # the parse workers' analyses of them
         self.grouping: asyncio.Future[None] | None = None  # the batch being grouped in the pool
 
     async def store_call(self, function: Callable[..., object], *args: object) -> object:
@@ -371,7 +371,7 @@ class _Run:
                     return parsed
         pool: Executor = shared_pool()
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, parse_job, *args)
+            return await asyncio.get_running_loop().run_in_executor(pool, parse_job, *args, True)
         except BrokenProcessPool:
             discard_pool()  # a worker died (killed, out of memory): start afresh next time
             from tui.core.refresh_worker import ParseResult
@@ -457,9 +457,12 @@ class _Run:
         self.pending.extend(stored)
         if stored:
             wanted = set(stored)
+            if parsed.analyses is not None:
+                ids = [story.id if story.id in wanted else None for story in parsed.stories]
+                self.prepared.add_packed(parsed.analyses, ids)
             for story in parsed.stories:
                 if story.analysis is not None and story.id in wanted:
-                    self.prepared[story.id] = story.analysis
+                    self.prepared.add(story.id, story.analysis)
         if len(self.pending) >= GROUP_EVERY and not self._pool_groups():
             self.group_pending()
         return upsert
@@ -488,14 +491,14 @@ class _Run:
         finally:
             self.grouping = None
 
-    def _take_pending(self) -> tuple[list[int], dict[int, StoryAnalysis]]:
+    def _take_pending(self) -> tuple[list[int], Prepared]:
         """The stored stories waiting to be grouped, with their analyses,
         handed over on the writer thread (the one that adds to them)."""
         story_ids, self.pending = self.pending, []
-        prepared, self.prepared = self.prepared, {}
+        prepared, self.prepared = self.prepared, Prepared()
         return story_ids, prepared
 
-    async def _pool_job(self, story_ids: list[int], prepared: dict[int, StoryAnalysis]) -> None:
+    async def _pool_job(self, story_ids: list[int], prepared: Prepared) -> None:
         """Group one batch in the pool. A fault must not fail the refresh:
         the stories are stored, and the digest groups what it missed when
         it is next shown (digest.ensure_grouped)."""
@@ -558,7 +561,9 @@ class _Run:
 
         window = self.settings.group_window_hours
         try:
-            group_stories(self.store, story_ids, prepared, window, self._group_since(window))
+            group_stories(
+                self.store, story_ids, prepared.mapping(), window, self._group_since(window)
+            )
         except StoreError:
             raise
         except Exception:  # the digest catches up later (digest.ensure_grouped)

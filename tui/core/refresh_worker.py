@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import pickle
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,12 @@ class ParseResult:
     warning: str | None = None
     error: str | None = None
     ttl_minutes: float | None = None
+    # The stories' analyses, pickled as one list in story order, when the
+    # job was asked to pack them (the stories then carry none): the
+    # refreshing process only hands them on to a grouping job, so they
+    # cross it as bytes instead of as thousands of small objects it would
+    # unpickle, hold and pickle again.
+    analyses: bytes | None = None
 
 
 def parse_job(
@@ -46,10 +53,12 @@ def parse_job(
     max_items: int,
     known: Mapping[str, str],
     now: datetime,
+    pack: bool = False,
 ) -> tuple[ParseResult, int]:
     """Parse *body*; return the feed with only its pending (new or changed)
     stories, figures attached, and how many stories were unchanged.
-    *known* maps the stored stories' uids to their content hashes."""
+    *known* maps the stored stories' uids to their content hashes; *pack*
+    sends the analyses as :attr:`ParseResult.analyses`."""
     from tui.core.parse import parse_feed
 
     parsed = parse_feed(
@@ -59,12 +68,20 @@ def parse_job(
         return ParseResult(error=parsed.error), 0
     attach_figures(parsed.stories)
     attach_analysis(parsed.stories)
+    analyses = None
+    if pack and parsed.stories:
+        analyses = pickle.dumps(
+            [story.analysis for story in parsed.stories], pickle.HIGHEST_PROTOCOL
+        )
+        for story in parsed.stories:
+            story.analysis = None
     result = ParseResult(
         title=parsed.title,
         site_url=parsed.site_url,
         stories=parsed.stories,
         warning=parsed.warning,
         ttl_minutes=parsed.ttl_minutes,
+        analyses=analyses,
     )
     return result, parsed.unchanged
 
