@@ -38,3 +38,30 @@ def test_redirects_and_error_pages_leave_the_connection_reusable(feed_server: Fe
     assert (summary.ok, summary.failed) == (4, 3)
     assert len(feed_server.hits("/target")) == 4
     assert feed_server.connections - before == 1  # ten requests, one connection
+
+
+def test_unchanged_feeds_states_are_all_written_a_batch_to_a_transaction(
+    feed_server: FeedServer, store
+):
+    from tui.core.refresh import SAVE_BATCH
+
+    count = SAVE_BATCH + 10
+    urls = [
+        feed_server.route(f"/u{n}", Route(body=rss((f"u{n}", f"Story {n}")), etag=True))
+        for n in range(count)
+    ]
+    config = config_for(*urls, concurrency=4, per_host=4)
+    run(store, config)
+    before = {feed.id: feed.state.last_fetch for feed in store.feeds()}
+    statements: list[str] = []
+    store.db.connection.set_trace_callback(statements.append)
+    try:
+        summary, _ = run(store, config)
+    finally:
+        store.db.connection.set_trace_callback(None)
+    assert summary.not_modified == count
+    after = store.feeds()
+    assert all(feed.state.last_status == 304 for feed in after)
+    assert all(feed.state.last_fetch > before[feed.id] for feed in after)  # type: ignore[operator]
+    commits = [s for s in statements if s.strip().upper() == "COMMIT"]
+    assert 2 <= len(commits) <= 3  # one full batch, the rest; not one per feed

@@ -181,8 +181,11 @@ async def refresh(
             async with Fetcher(config.settings) as fetcher:
                 run.fetcher = fetcher
                 await run.fetch_all(due)
+            await run.save_unchanged()
             await run.group_rest()
         finally:
+            if run.unsaved:  # cancelled: keep what was learnt all the same
+                run.writer.submit(run.save_states, run.unsaved)
             run.writer.shutdown(wait=True)
     return RefreshSummary(
         ok=tally.counts.get("ok", 0),
@@ -230,6 +233,12 @@ def _skip_reason(feed: Feed, now: datetime, due_only: bool) -> str | None:
 # held until then. Once the process pool runs, a batch is grouped there
 # (tui.core.refresh_grouping), one batch at a time.
 GROUP_EVERY = 1000
+# Unchanged feeds (a 304, or the body stored last time) have only their
+# fetch state to write (validators, times, when to fetch next): that many
+# of them share a transaction, where one each made beginning and committing
+# 6% of a refresh of 1000 feeds with 900 unchanged. Only a crash can lose
+# them, and then those feeds are asked again with their old validators.
+SAVE_BATCH = 50
 
 
 class _Run:
@@ -264,6 +273,7 @@ class _Run:
         self.pending: list[int] = []  # stored story ids the digest has not grouped
         self.prepared = Prepared()  # the parse workers' analyses of them
         self.grouping: asyncio.Future[None] | None = None  # the batch being grouped in the pool
+        self.unsaved: list[tuple[Feed, FeedState, FetchResult]] = []  # unchanged feeds' states
 
     async def store_call(self, function: Callable[..., object], *args: object) -> object:
         """Run a store operation on the writer thread."""
@@ -324,7 +334,9 @@ class _Run:
         if result.not_modified or (body_hash and body_hash == state.body_hash):
             unchanged = _unchanged_state(state, result, now)
             unchanged.next_fetch = self._next(feed, result, now, ok=True, ttl=None).at_datetime
-            await self.store_call(self._save, feed, unchanged, result, None)
+            self.unsaved.append((feed, unchanged, result))
+            if len(self.unsaved) >= SAVE_BATCH:
+                await self.save_unchanged()
             self.tally.report(feed, "not_modified")
             return
         # A feed never read before has no stories to compare with: its
@@ -568,6 +580,18 @@ class _Run:
             raise
         except Exception:  # the digest catches up later (digest.ensure_grouped)
             return
+
+    async def save_unchanged(self) -> None:
+        """Write the fetch states of the unchanged feeds not written yet."""
+        batch, self.unsaved = self.unsaved, []
+        if batch:
+            await self.store_call(self.save_states, batch)
+
+    def save_states(self, batch: Sequence[tuple[Feed, FeedState, FetchResult]]) -> None:
+        """Unchanged feeds' fetch states, in one transaction."""
+        with self.store.transaction():
+            for feed, state, result in batch:
+                self._save(feed, state, result, None)
 
     def _save(
         self, feed: Feed, state: FeedState, result: FetchResult, parsed: ParseResult | None
