@@ -28,10 +28,12 @@ if TYPE_CHECKING:
 
 # Stories the digest groups in one transaction. A grouping batch holds its
 # stories' and their candidates' word vectors until it commits: grouping
-# 1000 bench stories at once took a worker from 33 to 78 MB, in slices of
-# 500 to 62 MB, for about a tenth more CPU (each slice reads its words'
-# frequencies and commits on its own).
-GROUP_SLICE = 500
+# 1000 bench stories at once took a worker from 33 to 78 MB; in slices of
+# 500, 62 MB; of 250, 53 MB, for 10-20% more CPU (each slice reads its
+# words' frequencies and commits on its own). One worker groups at a time,
+# beside the other's parsing and the refreshing process, and that sum is
+# the refresh's peak memory.
+GROUP_SLICE = 250
 
 
 class Prepared:
