@@ -73,7 +73,7 @@ class HostPools(httpx.AsyncBaseTransport):
 
     def _open(self) -> httpx.AsyncHTTPTransport:
         if self._ssl is None:
-            self._ssl = httpx.create_ssl_context()
+            self._ssl = httpx.create_ssl_context(trust_env=False)  # as the client: no env
         limits = httpx.Limits(
             max_connections=self.per_host, max_keepalive_connections=self.per_host
         )
