@@ -55,14 +55,16 @@ if TYPE_CHECKING:  # parsing modules load only where parsing happens
     from tui.core.refresh_worker import ParseResult
 
 # CPU seconds of parsing done in a thread of this process before the
-# process pool is started: starting it costs about two seconds of CPU (an
-# interpreter and the parsing modules per worker), more than a refresh
-# with a few changed feeds needs in all (their unchanged entries are not
-# converted again: 100 changed bench feeds of 1000 parse in about 0.8 s
-# here, where 0.5 s started the pool and made that refresh 2 s slower).
-# Past this budget the pool starts in the background and parsing moves to
-# it once it is ready.
-INLINE_BUDGET_SECONDS = 2.0
+# process pool is started in the background (parsing moves to it once it
+# is ready). A refresh with a few changed feeds stays in one process; past
+# that, the other core is worth its start-up. Since the workers are plain
+# subprocesses that import only the common parsing path (about 0.2 s each,
+# on the other core) and analyses cross as bytes, 100 changed bench feeds
+# of 1000 refresh about 15% faster with 0.3 s here than with 2 s (wall
+# 3.5-4.5 s against 4.4-5.9 s, three runs each), for a tree of 143 MB
+# instead of 67 MB while it runs. (With the fork-server pool, whose start
+# cost about two seconds of CPU, 0.5 s made that refresh 2 s slower.)
+INLINE_BUDGET_SECONDS = 0.3
 # Feeds never read before (no body stored) that make a refresh start the
 # pool at once and parse nothing here: each costs a full parse (≈30 ms for
 # 30 items), so this many exceed the budget above anyway, and parsing here
