@@ -185,7 +185,7 @@ class Fetcher:
         deadline = self.settings.deadline_seconds
         # Waiting for a slot is not the server's fault: the deadline starts
         # once this feed's host and a global slot are ours.
-        async with self._host(urlsplit(url).hostname or ""), self._global:
+        async with self._host(host_key(url)), self._global:
             try:
                 async with asyncio.timeout(deadline):
                     return await self._attempts(url, headers)
@@ -427,6 +427,15 @@ def _connection_problem(error: Exception) -> str:
 
 def _describe(error: Exception) -> str:
     return one_line(redact(str(error)) or type(error).__name__, 160)
+
+
+def host_key(url: str) -> str:
+    """The host the per-host limit counts *url* under (the refresh's fetch
+    order groups feeds by it too); "" for none, or a URL that does not split."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
 
 
 async def _drain(response: httpx.Response) -> None:

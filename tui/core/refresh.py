@@ -30,10 +30,9 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import urlsplit
 
 from tui.core.config import Config
-from tui.core.fetch import Fetcher, FetchResult
+from tui.core.fetch import Fetcher, FetchResult, host_key
 from tui.core.fetch_order import HostQueue
 from tui.core.models import Feed, FeedState, Story
 from tui.core.refresh_grouping import Prepared
@@ -286,7 +285,7 @@ class _Run:
         host by host (:mod:`tui.core.fetch_order`), and each fetched feed is
         parsed and stored in a task of its own while its lane fetches the
         next."""
-        queue = HostQueue(feeds, _host_of, self.settings.per_host)
+        queue = HostQueue(feeds, lambda feed: host_key(feed.fetch_url), self.settings.per_host)
         async with asyncio.TaskGroup() as group:
             for _ in range(min(self.settings.concurrency, len(feeds))):
                 group.create_task(self._lane(queue, group))
@@ -302,7 +301,7 @@ class _Run:
             finally:
                 queue.release(host)
 
-    async def one(self, feed: Feed, fetched: asyncio.Event | None = None) -> None:
+    async def one(self, feed: Feed, fetched: asyncio.Event) -> None:
         """Fetch, parse and store one feed, reporting how it went; set
         *fetched* once the fetch is over (its lane moves on then)."""
         self.tally.report(feed, "fetching")
@@ -315,17 +314,15 @@ class _Run:
             message = one_line(f"internal error: {type(error).__name__}: {error}", 300)
             self.tally.report(feed, "failed", error=message)
         finally:
-            if fetched is not None:
-                fetched.set()
+            fetched.set()
 
-    async def _one(self, feed: Feed, fetched: asyncio.Event | None) -> None:
+    async def _one(self, feed: Feed, fetched: asyncio.Event) -> None:
         assert self.fetcher is not None
         state = feed.state
         result = await self.fetcher.fetch(
             feed.fetch_url, etag=state.etag, last_modified=state.last_modified
         )
-        if fetched is not None:
-            fetched.set()
+        fetched.set()
         now = datetime.now(UTC)
         if result.error is not None:
             await self._failed(feed, result, one_line(result.error, 300), now)
@@ -649,14 +646,6 @@ def _track_move(old: FeedState, new: FeedState, result: FetchResult) -> str | No
     seen = old.moved_seen + 1 if old.moved_candidate == target else 1
     new.moved_candidate, new.moved_seen = target, seen
     return target if seen >= MOVE_CONFIRMATIONS else None
-
-
-def _host_of(feed: Feed) -> str:
-    """The host a feed is fetched from, as the per-host limit counts it."""
-    try:
-        return urlsplit(feed.fetch_url).hostname or ""
-    except ValueError:
-        return ""
 
 
 def _timed(function: Callable[..., _T], *args: object) -> tuple[_T, float]:
