@@ -168,7 +168,7 @@ class Server:
         self.process.stdout.readline()  # "ready"
 
     def control(self, query: str) -> None:
-        urllib.request.urlopen(f"http://127.0.1.1:{self.port}/_control?{query}", timeout=10).read()
+        urllib.request.urlopen(f"http://127.0.1.1:{self.port}/_control?{query}", timeout=120).read()
 
     def close(self) -> None:
         assert self.process.stdin is not None
@@ -222,7 +222,7 @@ def bench_case(
     results: dict[str, Measure] = {}
     work = Path(tempfile.mkdtemp(prefix="digest-bench-"))
     try:
-        server.control(f"latency={latency_ms / 1000}")
+        server.control(f"latency={latency_ms / 1000}&prepare={count}")
         urls = feed_urls(count, hosts, port)
         (work / "urls").write_text("\n".join(urls) + "\n")
         (work / "feeds.toml").write_text(

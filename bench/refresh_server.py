@@ -7,8 +7,13 @@ answers from pre-built bytes: ``GET /f/N.xml`` serves synthetic feed *N*
 several loopback addresses (127.0.1.1, 127.0.1.2, ...) as real feeds are
 spread over hosts, so a per-host limit behaves as it would on the web.
 
-``GET /_control?latency=0.1&bump=0.1&round=2`` sets the added latency per
-request and moves every tenth feed to its next version. It runs in its own
+``GET /_control?latency=0.1&bump=0.1&total=1000`` sets the added latency
+per request and moves every tenth feed of 1000 to its next version;
+``prepare=1000`` builds feeds 0-999. Every feed a run will fetch is built
+before the run, by prepare or bump: building one costs ≈7 ms of the
+server's CPU, on the cores the measured program uses, and whichever
+program fetched a feed first would pay for it (digest's cold refresh did,
+and newsboat's then found every feed built). It runs in its own
 process (``python bench/refresh_server.py PORT HOSTS``) and exits when its
 stdin closes, so it can never outlive the benchmark.
 """
@@ -87,11 +92,15 @@ class FeedProtocol(asyncio.Protocol):
             query = parse_qs(path.query)
             if "latency" in query:
                 STATE.latency = float(query["latency"][0])
+            if "prepare" in query:
+                for number in range(int(query["prepare"][0])):
+                    STATE.feed(number)
             if "bump" in query:
                 total = int(query["total"][0])
                 step = round(1 / float(query["bump"][0]))
                 for number in range(0, total, step):
                     STATE.version[number] = STATE.version.get(number, 0) + 1
+                    STATE.feed(number)
             return _plain(200, b"ok")
         if path.path.startswith("/f/") and path.path.endswith(".xml"):
             number = int(path.path[3:-4])
