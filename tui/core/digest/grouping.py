@@ -17,6 +17,14 @@ Stories of one feed join the same entry only through a shared link: a
 feed's own follow-ups are separate stories, and this guard stops a chain
 of loose matches from gluing a feed's stories together.
 
+Reading and writing are apart: :meth:`Grouper.group` only reads the store
+and plans its writes, which :meth:`Grouper.write` makes afterwards, so the
+caller can read in a snapshot and hold the store's write lock only for the
+writes (see :func:`tui.core.digest.pipeline.on_stories_stored`). Until
+then the stored rows still show the batch's earlier merges undone and its
+regrouped stories present: a stored entry id is read through
+:meth:`Grouper._current`, and a regrouped story's stored row is skipped.
+
 Cost: a refresh batch reads its document frequencies and the stored
 stories sharing its links in a few queries up front, weighs each story's
 terms once (idf is fixed for a batch), and writes its rows and index terms
@@ -34,7 +42,7 @@ import hashlib
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tui.core.digest import storage
@@ -117,7 +125,8 @@ class _Story:
 
 
 class Grouper:
-    """Groups one batch of stories into entries inside one write transaction.
+    """Groups one batch of stories into entries: :meth:`group` reads and
+    decides, :meth:`write` stores the outcome.
 
     Document frequencies are read once per term and batch and then kept
     up to date in memory; the batch's index terms are written at the end
@@ -161,6 +170,11 @@ class Grouper:
         self._merged_into: dict[int, int] = {}
         self._entry_feeds: dict[int, Counter[int]] = {}
         self._next_entry = self._first_new_entry = storage.next_entry_id(conn)
+        # Writes decided while grouping (merges, regrouped stories' removal,
+        # salience), in order, then the batch's rows, postings and counts.
+        self._writes: list[Callable[[sqlite3.Connection], object]] = []
+        self._planned: tuple[list[tuple[object, ...]], list[tuple[str, float, int]]] | None = None
+        self._planned_delta: Counter[str] = Counter()
 
     # ---------------------------------------------------------------- public
 
@@ -177,7 +191,8 @@ class Grouper:
         prepared: Mapping[int, StoryAnalysis] | None = None,
     ) -> None:
         """Group *rows* (of :func:`storage.stories_to_group`, oldest first)
-        and write the batch's index terms and frequencies. *previous* holds
+        and plan the writes of their entries, index terms and frequencies
+        (:meth:`write` makes them; nothing is written here). *previous* holds
         their existing digest rows: a story whose words did not change
         keeps its entry. *prepared* holds the analyses the parse workers
         made (the others are made here)."""
@@ -206,18 +221,42 @@ class Grouper:
                 for published, story_id in found
             ]
         )
-        storage.save_grouped(
-            self.conn,
+        self._planned = (
             [
                 (*row[:1], self._entry_of[story_id], *row[1:])
                 for story_id, row in self._rows.items()
             ],
+            postings,
         )
-        storage.add_terms(self.conn, postings)
-        storage.add_frequencies(self.conn, self._delta)
-        self._postings.clear()
-        self._delta.clear()
+        self._planned_delta = self._delta
+        self._postings = {}
+        self._delta = Counter()
         self._rows.clear()
+
+    def write(self, conn: sqlite3.Connection, gone: set[int] | frozenset[int] = frozenset()) -> None:
+        """Make the writes :meth:`group` planned, in its order, on *conn*
+        (in a write transaction). Stories in *gone* left the store since
+        they were read: their rows and postings are not written."""
+        for write in self._writes:
+            write(conn)
+        if self._planned is not None:
+            rows, postings = self._planned
+            delta = self._planned_delta
+            if gone:
+                rows = [row for row in rows if row[0] not in gone]
+                kept = []
+                for posting in postings:
+                    if posting[2] in gone:
+                        delta[posting[0]] -= 1
+                    else:
+                        kept.append(posting)
+                postings = kept
+            storage.save_grouped(conn, rows)
+            storage.add_terms(conn, postings)
+            storage.add_frequencies(conn, delta)
+        self._writes.clear()
+        self._planned = None
+        self._planned_delta = Counter()
 
     # ---------------------------------------------------------------- adding
 
@@ -225,9 +264,13 @@ class Grouper:
         """Group one story; returns its entry id."""
         if previous is not None:
             if previous["signature"] == story.signature:
-                storage.set_salience(self.conn, story.id, story.salience)
+                salience = story.salience
+                self._writes.append(
+                    lambda conn: storage.set_salience(conn, story.id, salience)
+                )
                 return previous["entry_id"]
-            removed = storage.forget(self.conn, previous)
+            removed = storage.indexed_terms(self.conn, previous)
+            self._writes.append(lambda conn: storage.forget(conn, previous))
             self._forgotten.add(story.id)
             left = self._entry_feeds.get(self._current(previous["entry_id"]))
             if left is not None:
@@ -304,7 +347,7 @@ class Grouper:
                 members.update(self._feeds(entry))
                 del self._entry_feeds[entry]
                 self._merged_into[entry] = keep
-            storage.merge_entries(self.conn, keep, merged)
+            self._writes.append(lambda conn: storage.merge_entries(conn, keep, merged))
             for story_id, entry in self._entry_of.items():
                 if entry in merged:
                     self._entry_of[story_id] = keep
@@ -342,10 +385,10 @@ class Grouper:
         for story_id, _, found in sorted(best, key=lambda item: item[0]):
             if found is None:  # a story of this batch
                 feed, entry = self._feed_of[story_id], self._entry_of[story_id]
-            elif found["entry_id"] is None:  # its story left the store
-                continue
+            elif found["entry_id"] is None or story_id in self._forgotten:
+                continue  # its story left the store, or is being regrouped
             else:
-                feed, entry = found["feed_id"], found["entry_id"]
+                feed, entry = found["feed_id"], self._current(found["entry_id"])
                 if feed != story.feed_id and story_id not in self._vectors:
                     unparsed.append(found)  # (a story of this feed is never scored)
             if feed != story.feed_id:
@@ -400,7 +443,12 @@ class Grouper:
         if feeds is None:
             feeds = self._entry_feeds[entry] = Counter()
             if entry < self._first_new_entry:
-                feeds.update(feed for _, feed in storage.entry_feeds(self.conn, entry))
+                forgotten = self._forgotten  # (their stored rows go at the write)
+                feeds.update(
+                    feed
+                    for story_id, feed in storage.entry_feeds(self.conn, entry)
+                    if story_id not in forgotten
+                )
         return feeds
 
     def _feed_set(self, entry: int) -> set[int]:

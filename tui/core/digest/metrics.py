@@ -273,13 +273,50 @@ def record_observations(
     observations the parse workers already found for some of the stories
     (:func:`observed_figures` of their figures); the others' figures are
     read from the store."""
+    values = observation_rows(conn, story_ids, prepared)
+    write_observations(conn, story_ids, values)
+    return len(values)
+
+
+def write_observations(
+    conn: sqlite3.Connection,
+    story_ids: Sequence[int],
+    values: Sequence[tuple[object, ...]],
+    gone: set[int] | frozenset[int] = frozenset(),
+) -> None:
+    """Replace the observations of *story_ids* with *values* (of
+    :func:`observation_rows`), leaving out those of stories in *gone*
+    (removed from the store since they were read)."""
+    for chunk in storage.chunks(list(story_ids)):
+        marks = storage.marks(len(chunk))
+        conn.execute(f"DELETE FROM metric_observations WHERE story_id IN ({marks})", chunk)
+    if gone:
+        values = [row for row in values if row[9] not in gone]
+    conn.executemany(
+        """
+        INSERT INTO metric_observations (metric_key, subject, subject_key, noun, kind, unit, per,
+            value, observed, story_id, feed_name, story_title, story_link, figure_text,
+            figure_source, figure_start)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        values,
+    )
+
+
+def observation_rows(
+    conn: sqlite3.Connection,
+    story_ids: Sequence[int],
+    prepared: Mapping[int, tuple[ObservedFigure, ...]] | None = None,
+) -> list[tuple[object, ...]]:
+    """The observation rows of *story_ids*' current figures (read only:
+    :func:`write_observations` stores them), from *prepared* where the
+    parse workers found them, else from the store's figures."""
     if not story_ids:
-        return 0
+        return []
     prepared = prepared or {}
     stories: dict[int, sqlite3.Row] = {}
     for chunk in storage.chunks(list(story_ids)):
         marks = storage.marks(len(chunk))
-        conn.execute(f"DELETE FROM metric_observations WHERE story_id IN ({marks})", chunk)
         for row in conn.execute(
             f"SELECT s.id, s.title, s.link, s.published, coalesce(f.title, f.feed_title, f.url) "
             f"AS feed_name FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE s.id IN ({marks})",
@@ -293,7 +330,7 @@ def record_observations(
         figures.setdefault(row["story_id"], []).append(figure_from(row))
     for story_id, listed in figures.items():
         found[story_id] = observed_figures(listed, stories[story_id]["title"])
-    values = []
+    values: list[tuple[object, ...]] = []
     for story_id in sorted(found):  # the order figure_rows gives: story by story
         story = stories[story_id]
         observed = found[story_id]
@@ -318,16 +355,7 @@ def record_observations(
                     start,
                 )
             )
-    conn.executemany(
-        """
-        INSERT INTO metric_observations (metric_key, subject, subject_key, noun, kind, unit, per,
-            value, observed, story_id, feed_name, story_title, story_link, figure_text,
-            figure_source, figure_start)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        values,
-    )
-    return len(values)
+    return values
 
 
 def _observation(row: sqlite3.Row) -> Observation:

@@ -185,24 +185,55 @@ def merge_entries(conn: sqlite3.Connection, into: int, others: Iterable[int]) ->
             conn.execute("UPDATE digest_stories SET entry_id = ? WHERE entry_id = ?", (into, other))
 
 
-def forget(conn: sqlite3.Connection, row: sqlite3.Row) -> list[str]:
-    """Remove a story's digest row and its index terms (before regrouping
-    it); returns the terms removed, whose counts the caller lowers."""
-    key = (row["published"], row["story_id"])
+def _story_terms(row: sqlite3.Row) -> tuple[list[str], tuple[float, int]]:
+    """A grouped story's distinct terms and its postings' (published, id)."""
     terms = sorted(set(f"{row['title_terms']} {row['lede_terms']}".split()))
-    removed: list[str] = []
+    return terms, (row["published"], row["story_id"])
+
+
+def indexed_terms(conn: sqlite3.Connection, row: sqlite3.Row) -> list[str]:
+    """The terms a grouped story is indexed under (sorted): the counts
+    that :func:`forget` will lower."""
+    terms, key = _story_terms(row)
+    found: list[str] = []
     for start in range(0, len(terms), _CHUNK):
         chunk = terms[start : start + _CHUNK]
-        where = f"term IN ({marks(len(chunk))}) AND published = ? AND story_id = ?"
-        removed += [
-            found[0]
-            for found in conn.execute(
-                f"SELECT term FROM digest_terms WHERE {where}", (*chunk, *key)
+        found += [
+            hit[0]
+            for hit in conn.execute(
+                f"SELECT term FROM digest_terms "
+                f"WHERE term IN ({marks(len(chunk))}) AND published = ? AND story_id = ?",
+                (*chunk, *key),
             )
         ]
-        conn.execute(f"DELETE FROM digest_terms WHERE {where}", (*chunk, *key))
+    return sorted(found)
+
+
+def forget(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+    """Remove a story's digest row and its index terms (before regrouping
+    it; the caller lowers the counts of :func:`indexed_terms`)."""
+    terms, key = _story_terms(row)
+    for start in range(0, len(terms), _CHUNK):
+        chunk = terms[start : start + _CHUNK]
+        conn.execute(
+            f"DELETE FROM digest_terms "
+            f"WHERE term IN ({marks(len(chunk))}) AND published = ? AND story_id = ?",
+            (*chunk, *key),
+        )
     conn.execute("DELETE FROM digest_stories WHERE story_id = ?", (row["story_id"],))
-    return sorted(removed)
+
+
+def existing(conn: sqlite3.Connection, story_ids: Iterable[int]) -> set[int]:
+    """Which of *story_ids* are still stored."""
+    found: set[int] = set()
+    for chunk in chunks(list(story_ids)):
+        found.update(
+            hit[0]
+            for hit in conn.execute(
+                f"SELECT id FROM stories WHERE id IN ({marks(len(chunk))})", chunk
+            )
+        )
+    return found
 
 
 def add_frequencies(conn: sqlite3.Connection, deltas: dict[str, int]) -> None:

@@ -197,6 +197,29 @@ class Database:
                 raise _translate(error, self.path) from None
 
     @contextlib.contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction (a plain ``BEGIN``): every query in it sees the
+        store as it was at the first one, while other connections go on
+        writing (write-ahead logging lets them), and it takes no write lock.
+        Inside a write transaction it is that transaction."""
+        with self._lock:
+            if self._depth:
+                yield self.connection
+                return
+            try:
+                self.connection.execute("BEGIN")
+            except sqlite3.OperationalError as error:
+                raise _translate(error, self.path) from None
+            try:
+                yield self.connection
+            except sqlite3.OperationalError as error:
+                raise _translate(error, self.path) from None
+            finally:
+                if self.connection.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.connection.execute("COMMIT")
+
+    @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
         """The connection, for queries, under the process-wide lock."""
         with self._lock:
