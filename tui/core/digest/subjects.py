@@ -88,7 +88,11 @@ def _is_name(word: str) -> bool:
     return any(char.isupper() for char in word[1:])
 
 
-@lru_cache(maxsize=4096)
+# is_title_case and _names are keyed by a whole headline or sentence: what
+# they save is the same text asked again for another figure of one story,
+# so a small cache keeps every hit (over 400 bench feeds: the same hits
+# with 256 entries as with 4096), where 4096 held ≈3.5 MB per worker.
+@lru_cache(maxsize=256)
 def is_title_case(text: str) -> bool:
     """Is *text* a Title Case headline (most long words capitalised)?"""
     words = [match.group().strip(_EDGE) for match in _TOKEN.finditer(text)]
@@ -203,7 +207,7 @@ def _word(raw: str) -> _Word:
     return facts
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _names(text: str, headline: bool) -> tuple[Candidate, ...]:
     titled = headline and is_title_case(text)
     # Where the text's first word starts (0 for nearly every sentence, which
