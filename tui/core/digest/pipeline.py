@@ -47,6 +47,7 @@ class _Frequencies:
 
 
 _KEPT: dict[str, _Frequencies] = {}
+_GENERATION = "generation"  # the digest_meta key
 # Optimistic attempts (read in a snapshot, then write) before a slice is
 # grouped wholly under the write lock.
 _ATTEMPTS = 3
@@ -85,8 +86,8 @@ def on_stories_stored(
     decided in a short write transaction, which checks that no other
     grouping committed in between (the store's ``generation``; else it
     starts again). Holding the write lock while grouping made the
-    refresh's upserts wait for it: in a cold refresh of 1000 feeds its
-    writer waited 21 s of 40.
+    refresh's upserts, and the reader's own writes, wait for all of it (a
+    slice of 250 stories: 0.2-0.3 s).
     """
     ids = list(dict.fromkeys(story_ids))
     if not ids:
@@ -116,9 +117,6 @@ def _prune_if_due(db: Database, moment: float) -> None:
             storage.prune_terms(conn, moment - (INDEX_DAYS + 1) * 86400)
             storage.set_meta(conn, "pruned_at", repr(moment))
             storage.set_meta(conn, _GENERATION, secrets.token_hex(8))
-
-
-_GENERATION = "generation"
 
 
 def _group(
