@@ -1,7 +1,8 @@
 """The refresh's process pool (tui.core.refresh_pool): jobs run in worker
 processes started by subprocess, answers and exceptions come back, a
 killed worker breaks the pool until it is discarded, no fork server or
-resource tracker is started, and a worker exits when its stdin closes,
+resource tracker is started, a worker's stderr stays off ours, and a
+worker exits when its stdin closes,
 including when the process that started it dies."""
 
 from __future__ import annotations
@@ -56,6 +57,20 @@ def wait_for_line(fifo: str) -> int:
     """Block until someone writes a line to *fifo*."""
     with open(fifo) as incoming:
         incoming.readline()
+    return os.getpid()
+
+
+def complain_and_die(words: str) -> None:
+    """Write to stderr (as a crashing library would), then die without answering."""
+    sys.stderr.write(f"first\n{words}\n")
+    sys.stderr.flush()
+    os._exit(3)
+
+
+def chatter(size: int) -> int:
+    """Write *size* bytes to stderr, more than a pipe holds, then answer."""
+    sys.stderr.write(("warning: noisy library\n" * (size // 23 + 1))[:size])
+    sys.stderr.flush()
     return os.getpid()
 
 
@@ -231,3 +246,21 @@ def test_a_worker_does_not_outlive_the_process_that_started_it() -> None:
         assert ended == [handle], "the worker exited once its parent was gone"
     finally:
         os.close(handle)
+
+
+def test_a_workers_stderr_stays_off_ours_and_its_last_line_says_why_it_died(
+    pool: None, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Under the reader, a worker's stderr would be written over the screen.
+    executor = shared_pool()
+    with pytest.raises(BrokenProcessPool, match=r"exit status 3\): MemoryError in the parser$"):
+        executor.submit(complain_and_die, "MemoryError in the parser").result(timeout=TIMEOUT)
+    assert "MemoryError" not in capfd.readouterr().err
+
+
+def test_a_worker_that_writes_more_than_a_pipe_holds_to_stderr_is_not_blocked(
+    pool: None, capfd: pytest.CaptureFixture[str]
+) -> None:
+    pid = shared_pool().submit(chatter, 1 << 20).result(timeout=TIMEOUT)
+    assert pid != os.getpid()
+    assert "noisy library" not in capfd.readouterr().err

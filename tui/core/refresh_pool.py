@@ -28,6 +28,12 @@ A worker that dies (killed, out of memory) fails its job and every job
 still waiting with ``BrokenProcessPool`` (multiprocessing's exception, so
 callers' except clauses are the same as for ``ProcessPoolExecutor``), and
 the pool then refuses new jobs until it is discarded.
+
+A worker's stderr is a pipe read by a thread here that keeps its last
+lines, not this process's stderr: in the reader, anything a worker printed
+(a library's warning, a crash outside a job) would land on the screen
+Textual draws. The last line it wrote is given in the reason a broken pool
+reports.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import weakref
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
@@ -56,6 +63,40 @@ from tui.core.pool_worker import (
 
 _lock = threading.Lock()
 _pool: WorkerPool | None = None
+# Lines of a worker's stderr kept, and the most read as one line.
+_TAIL_LINES = 20
+_TAIL_LINE_BYTES = 4096
+
+
+class _Tail:
+    """The last lines a worker wrote to its stderr, read by a thread of
+    ours until the worker closes it (exits), so that the pipe never fills
+    and blocks the worker."""
+
+    def __init__(self, stream: Any) -> None:
+        self.lines: deque[bytes] = deque(maxlen=_TAIL_LINES)
+        self.thread = threading.Thread(
+            target=self._read, args=(stream,), name="digest-pool-stderr", daemon=True
+        )
+        self.thread.start()
+
+    def _read(self, stream: Any) -> None:
+        with contextlib.suppress(OSError, ValueError), stream:
+            while line := stream.readline(_TAIL_LINE_BYTES):
+                self.lines.append(line)
+
+    def last(self, wait: float) -> str:
+        """The last non-blank line, once the worker's stderr is closed (or
+        after *wait* seconds, should a child of the worker still hold it)."""
+        self.thread.join(wait)
+        for line in reversed(self.lines):
+            text = line.decode("utf-8", "replace").strip()
+            if text:
+                return text
+        return ""
+
+
+_TAILS: weakref.WeakKeyDictionary[subprocess.Popen[bytes], _Tail] = weakref.WeakKeyDictionary()
 
 
 def worker_count() -> int:
@@ -73,13 +114,15 @@ def start_worker(initializer: Callable[[], object] | None) -> subprocess.Popen[b
     (so it imports ``tui`` however this process was started) and the
     *initializer* it runs before its first job. Its stdin and stdout are
     unbuffered pipes (the framing writes and reads whole messages itself);
-    its stderr is ours, as a multiprocessing worker's was."""
+    its stderr is a pipe whose last lines are kept (:func:`last_words`)."""
     process = subprocess.Popen(
         [sys.executable, "-c", bootstrap_code()],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         bufsize=0,
     )
+    _TAILS[process] = _Tail(process.stderr)
     try:
         assert process.stdin is not None
         write_message(process.stdin, pickle.dumps(list(sys.path), protocol=PROTOCOL))
@@ -98,6 +141,12 @@ def _close_worker(process: subprocess.Popen[bytes]) -> int:
             with contextlib.suppress(OSError):
                 pipe.close()
     return process.wait()
+
+
+def last_words(process: subprocess.Popen[bytes], wait: float = 1.0) -> str:
+    """The last line an ended worker wrote to its stderr ("" if none)."""
+    tail = _TAILS.get(process)
+    return tail.last(wait) if tail is not None else ""
 
 
 def _ended(status: int) -> str:
@@ -234,6 +283,9 @@ class WorkerPool(Executor):
                 f"a pool worker (pid {process.pid}) ended while running a job "
                 f"({_ended(_close_worker(process))})"
             )
+            if said := last_words(process):
+                reason += f": {said}"
+
             future.set_exception(BrokenProcessPool(reason))
             self._break(reason)
             return False
@@ -287,6 +339,7 @@ __all__ = [
     "BrokenProcessPool",
     "WorkerPool",
     "discard_pool",
+    "last_words",
     "pool_running",
     "shared_pool",
     "start_worker",
