@@ -17,6 +17,7 @@ from tests.support.server import FeedServer, Route
 from tui.cli import main
 from tui.core import digest
 from tui.core.digest import storage
+from tui.core.digest.grouping import INDEX_DAYS
 from tui.core.store import Store
 
 FEEDS = {"Reuters": 1.0, "Yahoo": 1.0, "Ars": 1.0, "Verge": 1.0, "Wire": 1.0}
@@ -370,3 +371,38 @@ def test_a_refresh_over_http_groups_each_feeds_stories_as_it_stores_them(
     shown = json.loads(capsys.readouterr().out)
     sizes = sorted(len(item["sources"]) for item in shown["entries"])
     assert sizes == [1, 2, 2]
+
+
+# ---------------------------------------------------------------- index upkeep
+
+
+def test_index_terms_of_stories_past_the_index_window_are_pruned_once_a_day(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def postings(story_id: int) -> int:
+        with desk.store.db.reading() as conn:
+            return conn.execute(
+                "SELECT count(*) FROM digest_terms WHERE story_id = ?", (story_id,)
+            ).fetchone()[0]
+
+    # An old item of a newly added feed is indexed when it arrives, so the
+    # stories of one refresh can meet; the next day's prune drops it.
+    old = desk.file("Reuters", *SKYE, hours_ago=24 * (INDEX_DAYS + 5))
+    recent = desk.file("Ars", "Council approves new bridge over the Clyde", "Govan and Partick.")
+    assert postings(old) and postings(recent)
+    reads: list[str] = []
+    meta = storage.meta
+    monkeypatch.setattr(
+        storage, "meta", lambda conn, key: (reads.append(key), meta(conn, key))[1]
+    )
+    later = desk.file("Verge", "Bridge over the Clyde approved", "Govan.", hours_ago=0.5)
+    assert "pruned_at" not in reads  # this process pruned today: no need to ask the store
+    assert postings(old)
+    tomorrow = desk.now + timedelta(days=1, hours=1)
+    digest.on_stories_stored(desk.store, [later], tomorrow)
+    assert postings(old) == 0 and postings(recent) and postings(later)
+    with desk.store.db.reading() as conn:
+        counted = dict(
+            conn.execute("SELECT term, count(*) FROM digest_terms GROUP BY term").fetchall()
+        )
+        assert storage.all_frequencies(conn) == counted

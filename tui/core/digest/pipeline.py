@@ -48,6 +48,7 @@ class _Frequencies:
 
 _KEPT: dict[str, _Frequencies] = {}
 _GENERATION = "generation"  # the digest_meta key
+_PRUNED: dict[str, float] = {}  # store path -> when its terms were last pruned
 # Optimistic attempts (read in a snapshot, then write) before a slice is
 # grouped wholly under the write lock.
 _ATTEMPTS = 3
@@ -106,10 +107,17 @@ def on_stories_stored(
 def _prune_if_due(db: Database, moment: float) -> None:
     """Drop old index terms once a day, in a transaction of its own and
     before grouping: old stories stored by this very call are indexed until
-    the next day's prune, so they can meet each other."""
+    the next day's prune, so they can meet each other. A prune known to
+    this process (its own, or read from the store) spares the next calls
+    of the day reading the store's."""
+    key = str(db.path)
+    known = _PRUNED.get(key)
+    if known is not None and 0 <= moment - known <= _PRUNE_EVERY:
+        return
     with db.snapshot() as conn:
         last = storage.meta(conn, "pruned_at")
     if last is not None and moment - float(last) <= _PRUNE_EVERY:
+        _PRUNED[key] = float(last)
         return
     with db.transaction() as conn:
         last = storage.meta(conn, "pruned_at")  # (another process may just have)
@@ -117,6 +125,8 @@ def _prune_if_due(db: Database, moment: float) -> None:
             storage.prune_terms(conn, moment - (INDEX_DAYS + 1) * 86400)
             storage.set_meta(conn, "pruned_at", repr(moment))
             storage.set_meta(conn, _GENERATION, secrets.token_hex(8))
+            last = repr(moment)
+    _PRUNED[key] = float(last)
 
 
 def _group(
