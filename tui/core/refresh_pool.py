@@ -114,7 +114,7 @@ def start_worker(initializer: Callable[[], object] | None) -> subprocess.Popen[b
     (so it imports ``tui`` however this process was started) and the
     *initializer* it runs before its first job. Its stdin and stdout are
     unbuffered pipes (the framing writes and reads whole messages itself);
-    its stderr is a pipe whose last lines are kept (:func:`last_words`)."""
+    its stderr is a pipe whose last lines are kept (:func:`_last_words`)."""
     process = subprocess.Popen(
         [sys.executable, "-c", bootstrap_code()],
         stdin=subprocess.PIPE,
@@ -143,7 +143,7 @@ def _close_worker(process: subprocess.Popen[bytes]) -> int:
     return process.wait()
 
 
-def last_words(process: subprocess.Popen[bytes], wait: float = 1.0) -> str:
+def _last_words(process: subprocess.Popen[bytes], wait: float = 1.0) -> str:
     """The last line an ended worker wrote to its stderr ("" if none)."""
     tail = _TAILS.get(process)
     return tail.last(wait) if tail is not None else ""
@@ -283,9 +283,8 @@ class WorkerPool(Executor):
                 f"a pool worker (pid {process.pid}) ended while running a job "
                 f"({_ended(_close_worker(process))})"
             )
-            if said := last_words(process):
+            if said := _last_words(process):
                 reason += f": {said}"
-
             future.set_exception(BrokenProcessPool(reason))
             self._break(reason)
             return False
@@ -339,7 +338,6 @@ __all__ = [
     "BrokenProcessPool",
     "WorkerPool",
     "discard_pool",
-    "last_words",
     "pool_running",
     "shared_pool",
     "start_worker",

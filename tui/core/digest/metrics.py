@@ -263,19 +263,7 @@ def observed_figures(figures: Iterable[Figure], title: str) -> tuple[ObservedFig
     return tuple(found)
 
 
-def record_observations(
-    conn: sqlite3.Connection,
-    story_ids: Sequence[int],
-    prepared: Mapping[int, tuple[ObservedFigure, ...]] | None = None,
-) -> int:
-    """Replace the observations of *story_ids* with those of their current
-    figures; returns how many were recorded. *prepared* holds the
-    observations the parse workers already found for some of the stories
-    (:func:`observed_figures` of their figures); the others' figures are
-    read from the store."""
-    values = observation_rows(conn, story_ids, prepared)
-    write_observations(conn, story_ids, values)
-    return len(values)
+_STORY_ID = 9  # the story id's place in an observation row (see the INSERT below)
 
 
 def write_observations(
@@ -291,7 +279,7 @@ def write_observations(
         marks = storage.marks(len(chunk))
         conn.execute(f"DELETE FROM metric_observations WHERE story_id IN ({marks})", chunk)
     if gone:
-        values = [row for row in values if row[9] not in gone]
+        values = [row for row in values if row[_STORY_ID] not in gone]
     conn.executemany(
         """
         INSERT INTO metric_observations (metric_key, subject, subject_key, noun, kind, unit, per,

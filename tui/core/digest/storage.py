@@ -185,26 +185,25 @@ def merge_entries(conn: sqlite3.Connection, into: int, others: Iterable[int]) ->
             conn.execute("UPDATE digest_stories SET entry_id = ? WHERE entry_id = ?", (into, other))
 
 
-def _story_terms(row: sqlite3.Row) -> tuple[list[str], tuple[float, int]]:
-    """A grouped story's distinct terms and its postings' (published, id)."""
+def _story_postings(row: sqlite3.Row) -> Iterable[tuple[str, tuple[object, ...]]]:
+    """A grouped story's postings, as a WHERE clause and its parameters,
+    one per chunk of its distinct terms."""
     terms = sorted(set(f"{row['title_terms']} {row['lede_terms']}".split()))
-    return terms, (row["published"], row["story_id"])
+    for start in range(0, len(terms), _CHUNK):
+        chunk = terms[start : start + _CHUNK]
+        yield (
+            f"term IN ({marks(len(chunk))}) AND published = ? AND story_id = ?",
+            (*chunk, row["published"], row["story_id"]),
+        )
 
 
 def indexed_terms(conn: sqlite3.Connection, row: sqlite3.Row) -> list[str]:
     """The terms a grouped story is indexed under (sorted): the counts
     that :func:`forget` will lower."""
-    terms, key = _story_terms(row)
     found: list[str] = []
-    for start in range(0, len(terms), _CHUNK):
-        chunk = terms[start : start + _CHUNK]
+    for where, params in _story_postings(row):
         found += [
-            hit[0]
-            for hit in conn.execute(
-                f"SELECT term FROM digest_terms "
-                f"WHERE term IN ({marks(len(chunk))}) AND published = ? AND story_id = ?",
-                (*chunk, *key),
-            )
+            hit[0] for hit in conn.execute(f"SELECT term FROM digest_terms WHERE {where}", params)
         ]
     return sorted(found)
 
@@ -212,14 +211,8 @@ def indexed_terms(conn: sqlite3.Connection, row: sqlite3.Row) -> list[str]:
 def forget(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
     """Remove a story's digest row and its index terms (before regrouping
     it; the caller lowers the counts of :func:`indexed_terms`)."""
-    terms, key = _story_terms(row)
-    for start in range(0, len(terms), _CHUNK):
-        chunk = terms[start : start + _CHUNK]
-        conn.execute(
-            f"DELETE FROM digest_terms "
-            f"WHERE term IN ({marks(len(chunk))}) AND published = ? AND story_id = ?",
-            (*chunk, *key),
-        )
+    for where, params in _story_postings(row):
+        conn.execute(f"DELETE FROM digest_terms WHERE {where}", params)
     conn.execute("DELETE FROM digest_stories WHERE story_id = ?", (row["story_id"],))
 
 
