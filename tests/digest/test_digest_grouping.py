@@ -18,6 +18,8 @@ from tui.cli import main
 from tui.core import digest
 from tui.core.digest import storage
 from tui.core.digest.grouping import INDEX_DAYS
+from tui.core.models import Story
+from tui.core.refresh_worker import attach_figures
 from tui.core.store import Store
 
 FEEDS = {"Reuters": 1.0, "Yahoo": 1.0, "Ars": 1.0, "Verge": 1.0, "Wire": 1.0}
@@ -406,3 +408,35 @@ def test_index_terms_of_stories_past_the_index_window_are_pruned_once_a_day(
             conn.execute("SELECT term, count(*) FROM digest_terms GROUP BY term").fetchall()
         )
         assert storage.all_frequencies(conn) == counted
+
+
+def test_a_story_whose_words_change_leaves_its_entry_for_the_right_one(desk: Desk) -> None:
+    ferry = desk.file("Reuters", *SKYE)
+    bridge = desk.file("Reuters", "Council approves new bridge over the Clyde", "Govan and Partick.")
+    # Ars first files a copy of the ferry story, then rewrites it (same
+    # item, same link) into a report of the bridge.
+    moved = desk.file("Ars", *SKYE, link="https://ars.example/item-7")
+    assert desk.entry(moved) == desk.entry(ferry)
+    rewritten = Story(
+        uid="story-3",
+        title="Council approves new bridge over the Clyde",
+        published=desk.now - timedelta(hours=1),
+        link="https://ars.example/item-7",
+        summary="Govan and Partick.",
+    )
+    attach_figures([rewritten])
+    assert desk.store.upsert_stories(desk.feeds["Ars"], [rewritten]).updated == [moved]
+    digest.on_stories_stored(desk.store, [moved], desk.now)
+    assert desk.entry(moved) == desk.entry(bridge) != desk.entry(ferry)
+    with desk.store.db.reading() as conn:
+        terms = {
+            term
+            for (term,) in conn.execute(
+                "SELECT term FROM digest_terms WHERE story_id = ?", (moved,)
+            ).fetchall()
+        }
+        counted = dict(
+            conn.execute("SELECT term, count(*) FROM digest_terms GROUP BY term").fetchall()
+        )
+        assert storage.all_frequencies(conn) == counted
+    assert terms and not terms & {"ferri", "ferry", "skye"}  # its old words are no longer indexed
