@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from tui.core import digest
-from tui.core.digest import storage
+from tui.core.digest import grouping, storage
 from tui.core.models import FeedConfig, Story
 from tui.core.refresh_worker import attach_figures
 from tui.core.store import Store
@@ -103,3 +105,26 @@ def rss(title: str, items: list[dict[str, object]]) -> bytes:
 def schema() -> dict[str, object]:
     """The JSON schema of ``digest digest --format json`` (the README quotes it)."""
     return json.loads(SCHEMA.read_text(encoding="utf-8"))
+
+
+def recounted_frequencies(conn: sqlite3.Connection) -> dict[str, int]:
+    """Every term's document frequency counted again from the grouped
+    stories that count (what ``digest_df`` must hold)."""
+    found: Counter[str] = Counter()
+    for title, lede in conn.execute(
+        "SELECT title_terms, lede_terms FROM digest_stories WHERE counted"
+    ):
+        found.update(storage.story_terms(title, lede))
+    return dict(found)
+
+
+def missing_postings(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
+    """Terms counted by at most :data:`INDEXED_DF` stories (read when the
+    call is made) that lack a posting for one of them: term -> (postings,
+    count). Lookups miss stories there, so it must be empty."""
+    postings = dict(conn.execute("SELECT term, count(*) FROM digest_terms GROUP BY term"))
+    return {
+        term: (postings.get(term, 0), n)
+        for term, n in storage.all_frequencies(conn).items()
+        if n <= grouping.INDEXED_DF and postings.get(term, 0) < n
+    }

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from tests.digest.helpers import Desk, rss
+from tests.digest.helpers import Desk, missing_postings, recounted_frequencies, rss
 from tests.refresh.helpers import config_text
 from tests.support.server import FeedServer, Route
 from tui.cli import main
 from tui.core import digest
-from tui.core.digest import storage
+from tui.core.digest import grouping, storage
 from tui.core.digest.grouping import INDEX_DAYS
 from tui.core.models import Story
 from tui.core.refresh_worker import attach_figures
 from tui.core.store import Store
+from tui.core.store.db import Database
 
 FEEDS = {"Reuters": 1.0, "Yahoo": 1.0, "Ars": 1.0, "Verge": 1.0, "Wire": 1.0}
 
@@ -404,10 +406,103 @@ def test_index_terms_of_stories_past_the_index_window_are_pruned_once_a_day(
     digest.on_stories_stored(desk.store, [later], tomorrow)
     assert postings(old) == 0 and postings(recent) and postings(later)
     with desk.store.db.reading() as conn:
-        counted = dict(
-            conn.execute("SELECT term, count(*) FROM digest_terms GROUP BY term").fetchall()
+        assert storage.all_frequencies(conn) == recounted_frequencies(conn)
+        assert not missing_postings(conn)
+
+
+def _posted(desk: Desk, term: str) -> set[int]:
+    """The stories with a posting for *term*."""
+    with desk.store.db.reading() as conn:
+        return {
+            story_id
+            for (story_id,) in conn.execute(
+                "SELECT story_id FROM digest_terms WHERE term = ?", (term,)
+            )
+        }
+
+
+def test_a_word_most_stories_carry_gets_no_postings_until_few_carry_it_again(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(grouping, "INDEXED_DF", 2)
+    old_days = 24 * (INDEX_DAYS + 5)
+    old = [
+        desk.file(feed, "Govan shipyard wins a navy order", hours_ago=old_days + n)
+        for n, feed in enumerate(("Reuters", "Yahoo"))
+    ]
+    recent = [
+        desk.file(feed, "Govan shipyard hires apprentices", hours_ago=1 + n)
+        for n, feed in enumerate(("Ars", "Verge"))
+    ]
+    with desk.store.db.reading() as conn:
+        assert storage.all_frequencies(conn)["govan"] == 4  # every carrier counts...
+    assert _posted(desk, "govan") == set(old)  # ...but the third and fourth got no posting
+    # The next day's prune passes the old stories' time: two carriers are
+    # left, and the word, back under the limit, is posted for both.
+    digest.on_stories_stored(desk.store, recent[:1], desk.now + timedelta(days=1, hours=1))
+    assert _posted(desk, "govan") == set(recent)
+    with desk.store.db.reading() as conn:
+        assert storage.all_frequencies(conn)["govan"] == 2
+        assert storage.all_frequencies(conn) == recounted_frequencies(conn)
+        assert not missing_postings(conn)
+
+
+def _rewrite_into_the_bridge_story(desk: Desk, moved: int, uid: str) -> None:
+    """Ars rewrites its item *uid* (stored as *moved*, same link) into a
+    report of the Clyde bridge; the refresh stores it and regroups it."""
+    rewritten = Story(
+        uid=uid,
+        title="Council approves new bridge over the Clyde",
+        published=desk.now - timedelta(hours=1),
+        link="https://ars.example/item-7",
+        summary="Govan and Partick.",
+    )
+    attach_figures([rewritten])
+    assert desk.store.upsert_stories(desk.feeds["Ars"], [rewritten]).updated == [moved]
+    digest.on_stories_stored(desk.store, [moved], desk.now)
+
+
+def test_a_regrouped_story_lowers_the_counts_of_its_unposted_words(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(grouping, "INDEXED_DF", 1)
+    desk.file("Reuters", *SKYE)
+    moved = desk.file("Ars", *SKYE, link="https://ars.example/item-7")
+    assert not _posted(desk, "skye") & {moved}
+    _rewrite_into_the_bridge_story(desk, moved, "story-2")
+    with desk.store.db.reading() as conn:
+        assert storage.all_frequencies(conn)["skye"] == 1
+        assert storage.all_frequencies(conn) == recounted_frequencies(conn)
+
+
+def test_a_store_from_before_unposted_words_counts_exactly_its_posted_stories(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v9.db"
+    old = Database.open(path, target_version=9)
+    with old.transaction() as conn:
+        conn.execute("INSERT INTO feeds (url) VALUES ('https://old.example/feed')")
+        for n in (1, 2):
+            conn.execute(
+                "INSERT INTO stories (id, feed_id, uid, title, published, first_seen, content, "
+                "content_hash) VALUES (?, 1, ?, 'Ferry to Skye', 1.7e9, 1.7e9, '', 'h')",
+                (n, f"u{n}"),
+            )
+            conn.execute(
+                "INSERT INTO digest_stories (story_id, entry_id, feed_id, published, title_terms) "
+                "VALUES (?, ?, 1, 1.7e9, 'ferri skye')",
+                (n, n),
+            )
+        # Story 2's postings went at a prune: it no longer counts.
+        conn.executemany(
+            "INSERT INTO digest_terms (term, published, story_id) VALUES (?, 1.7e9, 1)",
+            [("ferri",), ("skye",)],
         )
-        assert storage.all_frequencies(conn) == counted
+        conn.executemany("INSERT INTO digest_df (term, n) VALUES (?, 1)", [("ferri",), ("skye",)])
+    old.close()
+    with Store.open(path) as store, store.db.reading() as conn:
+        assert dict(conn.execute("SELECT story_id, counted FROM digest_stories")) == {1: 1, 2: 0}
+        assert storage.all_frequencies(conn) == recounted_frequencies(conn)
 
 
 def test_a_story_whose_words_change_leaves_its_entry_for_the_right_one(desk: Desk) -> None:
@@ -417,16 +512,7 @@ def test_a_story_whose_words_change_leaves_its_entry_for_the_right_one(desk: Des
     # item, same link) into a report of the bridge.
     moved = desk.file("Ars", *SKYE, link="https://ars.example/item-7")
     assert desk.entry(moved) == desk.entry(ferry)
-    rewritten = Story(
-        uid="story-3",
-        title="Council approves new bridge over the Clyde",
-        published=desk.now - timedelta(hours=1),
-        link="https://ars.example/item-7",
-        summary="Govan and Partick.",
-    )
-    attach_figures([rewritten])
-    assert desk.store.upsert_stories(desk.feeds["Ars"], [rewritten]).updated == [moved]
-    digest.on_stories_stored(desk.store, [moved], desk.now)
+    _rewrite_into_the_bridge_story(desk, moved, "story-3")
     assert desk.entry(moved) == desk.entry(bridge) != desk.entry(ferry)
     with desk.store.db.reading() as conn:
         terms = {
@@ -435,8 +521,6 @@ def test_a_story_whose_words_change_leaves_its_entry_for_the_right_one(desk: Des
                 "SELECT term FROM digest_terms WHERE story_id = ?", (moved,)
             ).fetchall()
         }
-        counted = dict(
-            conn.execute("SELECT term, count(*) FROM digest_terms GROUP BY term").fetchall()
-        )
-        assert storage.all_frequencies(conn) == counted
+        assert storage.all_frequencies(conn) == recounted_frequencies(conn)
+        assert not missing_postings(conn)
     assert terms and not terms & {"ferri", "ferry", "skye"}  # its old words are no longer indexed

@@ -63,6 +63,11 @@ TITLE_WEIGHT = 2
 # (both still count in the similarity).
 LOOKUP_TERMS = 8
 COMMON_DF = 100
+# A term carried by more than INDEXED_DF counted stories gets no more
+# postings (its count still grows): it is nowhere near being looked up,
+# and such words held nearly all postings. The daily prune gives a term
+# that falls back under INDEXED_DF its missing postings.
+INDEXED_DF = 10 * COMMON_DF
 MAX_CANDIDATES = 10
 # ...and shares at least this part of the story's rare-term weight.
 MIN_SHARED = 0.2
@@ -244,13 +249,11 @@ class Grouper:
             delta = self._planned_delta
             if gone:
                 rows = [row for row in rows if row[0] not in gone]
-                kept = []
-                for posting in postings:
-                    if posting[2] in gone:
-                        delta[posting[0]] -= 1
-                    else:
-                        kept.append(posting)
-                postings = kept
+                postings = [posting for posting in postings if posting[2] not in gone]
+                for story_id in gone & self._entry_of.keys():
+                    for term in self._vectors[story_id].whole:
+                        delta[term] -= 1
+                        self._df[term] -= 1
             storage.save_grouped(conn, rows)
             storage.add_terms(conn, postings)
             storage.add_frequencies(conn, delta)
@@ -269,7 +272,7 @@ class Grouper:
                     lambda conn: storage.set_salience(conn, story.id, salience)
                 )
                 return previous["entry_id"]
-            removed = storage.indexed_terms(self.conn, previous)
+            removed = storage.counted_terms(previous)
             self._writes.append(lambda conn: storage.forget(conn, previous))
             self._forgotten.add(story.id)
             left = self._entry_feeds.get(self._current(previous["entry_id"]))
@@ -305,13 +308,14 @@ class Grouper:
         df, delta, postings = self._df, self._delta, self._postings
         posting = (story.published, story.id)
         for term in vector.whole:
-            df[term] = df.get(term, 0) + 1
+            count = df[term] = df.get(term, 0) + 1
             delta[term] += 1
-            found = postings.get(term)
-            if found is None:
-                postings[term] = [posting]
-            else:
-                found.append(posting)
+            if count <= INDEXED_DF:
+                found = postings.get(term)
+                if found is None:
+                    postings[term] = [posting]
+                else:
+                    found.append(posting)
         self._vectors[story.id] = vector
         self._feed_of[story.id] = story.feed_id
         self._entry_of[story.id] = entry

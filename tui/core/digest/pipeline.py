@@ -12,7 +12,7 @@ from datetime import datetime
 
 from tui.core.digest import storage
 from tui.core.digest.analysis import StoryAnalysis
-from tui.core.digest.grouping import DEFAULT_WINDOW_HOURS, INDEX_DAYS, Grouper
+from tui.core.digest.grouping import DEFAULT_WINDOW_HOURS, INDEX_DAYS, INDEXED_DF, Grouper
 from tui.core.digest.metrics import observation_rows, write_observations
 from tui.core.store import Store
 from tui.core.store.db import Database
@@ -122,7 +122,7 @@ def _prune_if_due(db: Database, moment: float) -> None:
     with db.transaction() as conn:
         last = storage.meta(conn, "pruned_at")  # (another process may just have)
         if last is None or moment - float(last) > _PRUNE_EVERY:
-            storage.prune_terms(conn, moment - (INDEX_DAYS + 1) * 86400)
+            storage.prune_terms(conn, moment - (INDEX_DAYS + 1) * 86400, INDEXED_DF)
             storage.set_meta(conn, "pruned_at", repr(moment))
             storage.set_meta(conn, _GENERATION, secrets.token_hex(8))
             last = repr(moment)

@@ -1,4 +1,4 @@
-"""The digest's SQL, in one place: its tables (migrations 0003, 0006, 0007), reading the
+"""The digest's SQL, in one place: its tables (migrations 0003, 0006, 0007, 0010), reading the
 stories grouping needs, the link map and term index, entries and their
 members, and metric observations. Every function takes the open
 connection from ``store.db.transaction()`` or ``store.db.reading()``.
@@ -7,6 +7,7 @@ connection from ``store.db.transaction()`` or ``store.db.reading()``.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 _CHUNK = 500
@@ -185,34 +186,30 @@ def merge_entries(conn: sqlite3.Connection, into: int, others: Iterable[int]) ->
             conn.execute("UPDATE digest_stories SET entry_id = ? WHERE entry_id = ?", (into, other))
 
 
-def _story_postings(row: sqlite3.Row) -> Iterable[tuple[str, tuple[object, ...]]]:
-    """A grouped story's postings, as a WHERE clause and its parameters,
-    one per chunk of its distinct terms."""
-    terms = sorted(set(f"{row['title_terms']} {row['lede_terms']}".split()))
-    for start in range(0, len(terms), _CHUNK):
-        chunk = terms[start : start + _CHUNK]
-        yield (
-            f"term IN ({marks(len(chunk))}) AND published = ? AND story_id = ?",
-            (*chunk, row["published"], row["story_id"]),
-        )
+def counted_terms(row: sqlite3.Row) -> list[str]:
+    """The terms a grouped story adds to the document frequencies (sorted,
+    none once the prune has passed its time): the counts that
+    :func:`forget` leaves the caller to lower."""
+    return sorted(story_terms(row["title_terms"], row["lede_terms"])) if row["counted"] else []
 
 
-def indexed_terms(conn: sqlite3.Connection, row: sqlite3.Row) -> list[str]:
-    """The terms a grouped story is indexed under (sorted): the counts
-    that :func:`forget` will lower."""
-    found: list[str] = []
-    for where, params in _story_postings(row):
-        found += [
-            hit[0] for hit in conn.execute(f"SELECT term FROM digest_terms WHERE {where}", params)
-        ]
-    return sorted(found)
+def story_terms(title_terms: str, lede_terms: str) -> set[str]:
+    """A grouped story's distinct terms, from its stored title and lede
+    terms: what it is indexed and counted under."""
+    return set(title_terms.split()) | set(lede_terms.split())
 
 
 def forget(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
     """Remove a story's digest row and its index terms (before regrouping
-    it; the caller lowers the counts of :func:`indexed_terms`)."""
-    for where, params in _story_postings(row):
-        conn.execute(f"DELETE FROM digest_terms WHERE {where}", params)
+    it; the caller lowers the counts of :func:`counted_terms`)."""
+    terms = sorted(story_terms(row["title_terms"], row["lede_terms"]))
+    for start in range(0, len(terms), _CHUNK):
+        chunk = terms[start : start + _CHUNK]
+        conn.execute(
+            f"DELETE FROM digest_terms WHERE term IN ({marks(len(chunk))}) "
+            "AND published = ? AND story_id = ?",
+            (*chunk, row["published"], row["story_id"]),
+        )
     conn.execute("DELETE FROM digest_stories WHERE story_id = ?", (row["story_id"],))
 
 
@@ -282,17 +279,37 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
-def prune_terms(conn: sqlite3.Connection, before: float) -> int:
+def prune_terms(conn: sqlite3.Connection, before: float, indexed_df: int) -> int:
     """Drop index terms of stories published before *before* (too old to be
-    matched) and of stories no longer in the store."""
-    stale = "published < ? OR story_id NOT IN (SELECT story_id FROM digest_stories)"
-    conn.execute(
-        f"INSERT INTO digest_df (term, n) SELECT term, -count(*) FROM digest_terms "
-        f"WHERE {stale} GROUP BY term ON CONFLICT (term) DO UPDATE SET n = n + excluded.n",
+    matched) and of stories no longer in the store; such stories stop
+    counting, and every term's frequency is counted again from the stories
+    that do. A term counted by at most *indexed_df* stories that lacks
+    some of its postings (it was carried by more when they were made, see
+    :data:`tui.core.digest.grouping.INDEXED_DF`) gets them again. Returns
+    how many postings were dropped."""
+    removed = conn.execute(
+        "DELETE FROM digest_terms WHERE published < ? "
+        "OR story_id NOT IN (SELECT story_id FROM digest_stories)",
         (before,),
-    )
-    removed = conn.execute(f"DELETE FROM digest_terms WHERE {stale}", (before,)).rowcount
-    conn.execute("DELETE FROM digest_df WHERE n <= 0")
+    ).rowcount
+    conn.execute("UPDATE digest_stories SET counted = 0 WHERE counted AND published < ?", (before,))
+    counted = "SELECT story_id, published, title_terms, lede_terms FROM digest_stories WHERE counted"
+    df: Counter[str] = Counter()
+    for _, _, title, lede in conn.execute(counted):
+        df.update(story_terms(title, lede))
+    conn.execute("DELETE FROM digest_df")
+    conn.executemany("INSERT INTO digest_df (term, n) VALUES (?, ?)", sorted(df.items()))
+    postings = dict(conn.execute("SELECT term, count(*) FROM digest_terms GROUP BY term"))
+    lacking = {term for term, n in df.items() if n <= indexed_df and postings.get(term, 0) < n}
+    if lacking:
+        conn.executemany(
+            "INSERT OR IGNORE INTO digest_terms (term, published, story_id) VALUES (?, ?, ?)",
+            sorted(
+                (term, published, story_id)
+                for story_id, published, title, lede in conn.execute(counted)
+                for term in story_terms(title, lede) & lacking
+            ),
+        )
     return removed
 
 
