@@ -169,15 +169,24 @@ def test_sparkline_scales_between_the_lowest_and_highest_value() -> None:
 
 def test_an_observation_outlives_its_pruned_story(desk: Desk) -> None:
     old, later = june_then_now(desk)
+    link = desk.store.story(old).link
+    (series,) = digest.metric_series(desk.store, "HarmonyOS")
+    shown = series.observations[0]
+    assert (shown.story_id, shown.title, shown.link) == (old, "HarmonyOS grows", link)
+    with desk.store.db.reading() as conn:  # read from the story while it is stored
+        assert conn.execute(
+            "SELECT story_title, story_link FROM metric_observations WHERE story_id = ?", (old,)
+        ).fetchone()[:] == ("", None)
     assert prune(desk.store, 30, now=NOW.timestamp()).stories == 1
     assert desk.store.story(old) is None
     (series,) = digest.metric_series(desk.store, "HarmonyOS")
     kept = series.observations[0]
-    assert (kept.text, kept.story_id, kept.feed, kept.title) == (
+    assert (kept.text, kept.story_id, kept.feed, kept.title, kept.link) == (
         "10M",
         None,
         "Ars",
         "HarmonyOS grows",
+        link,
     )
     history = digest.metric_history(desk.store, later, users_figure(desk, later))
     assert history.change == "up from 10M in June 2024, +170%"

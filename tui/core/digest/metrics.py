@@ -283,9 +283,8 @@ def write_observations(
     conn.executemany(
         """
         INSERT INTO metric_observations (metric_key, subject, subject_key, noun, kind, unit, per,
-            value, observed, story_id, feed_name, story_title, story_link, figure_text,
-            figure_source, figure_start)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            value, observed, story_id, feed_name, figure_text, figure_source, figure_start)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         values,
     )
@@ -306,7 +305,7 @@ def observation_rows(
     for chunk in storage.chunks(list(story_ids)):
         marks = storage.marks(len(chunk))
         for row in conn.execute(
-            f"SELECT s.id, s.title, s.link, s.published, coalesce(f.title, f.feed_title, f.url) "
+            f"SELECT s.id, s.title, s.published, coalesce(f.title, f.feed_title, f.url) "
             f"AS feed_name FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE s.id IN ({marks})",
             chunk,
         ):
@@ -336,8 +335,6 @@ def observation_rows(
                     story["published"],
                     story_id,
                     story["feed_name"],
-                    story["title"],
-                    story["link"],
                     text,
                     source,
                     start,
@@ -359,18 +356,23 @@ def _observation(row: sqlite3.Row) -> Observation:
         unit=row["unit"],
         story_id=row["story_id"],
         feed=row["feed_name"],
-        title=row["story_title"],
-        link=row["story_link"],
+        title=row["title_shown"],
+        link=row["link_shown"],
         figure_text=row["figure_text"],
         entry_id=row["entry_id"],
     )
 
 
 # Observations with the digest entry of their story (none once retention
-# removed the story, or before it is grouped).
+# removed the story, or before it is grouped) and its title and link: the
+# story's own while it is stored, else the copy its deletion left in the
+# observation (migration 11).
 _OBSERVATIONS = """
-    SELECT o.*, d.entry_id AS entry_id FROM metric_observations o
+    SELECT o.*, d.entry_id AS entry_id, coalesce(s.title, o.story_title) AS title_shown,
+           CASE WHEN s.id IS NULL THEN o.story_link ELSE s.link END AS link_shown
+    FROM metric_observations o
     LEFT JOIN digest_stories d ON d.story_id = o.story_id
+    LEFT JOIN stories s ON s.id = o.story_id
 """
 
 
