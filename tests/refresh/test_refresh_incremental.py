@@ -37,3 +37,18 @@ def test_the_source_hash_ignores_dates_but_not_text() -> None:
     assert {s.uid: s.source_hash for s in one} == {s.uid: s.source_hash for s in moved}
     retitled = parse_feed(rss(("a", "One!"), ("b", "Two")), "https://e.com/f", now=NOW).stories
     assert {s.uid: s.source_hash for s in retitled}["a"] != {s.uid: s.source_hash for s in one}["a"]
+
+
+def test_an_entry_a_library_chokes_on_costs_only_itself(monkeypatch) -> None:
+    real = feed_entries.html_to_markdown
+
+    def convert(html: str, base: str | None) -> str:
+        if "Two" in html:
+            raise ValueError("a fault in the converter")
+        return real(html, base)
+
+    monkeypatch.setattr(feed_entries, "html_to_markdown", convert)
+    parsed = parse_feed(rss(("a", "One"), ("b", "Two"), ("c", "Three")), "https://example.com/feed", now=NOW)
+    assert parsed.error is None
+    assert sorted(story.uid for story in parsed.stories) == ["a", "c"]
+    assert parsed.warning == "1 story could not be read (ValueError: a fault in the converter)"

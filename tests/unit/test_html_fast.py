@@ -316,6 +316,22 @@ def test_what_the_fast_path_does_not_know_goes_to_the_general_path(html: str) ->
     assert fast_markdown(html, BASE) is None
 
 
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        # Past Python's 4,300-digit limit on int(), where bs4 reads the
+        # reference; a CDATA section sends the fragment to the general path.
+        ("<p>a &#" + "1" * 4400 + "; b<![CDATA[c]]></p>", "a \ufffd b"),
+        ("<p>&#x" + "f" * 5000 + "; &#0000065; &#x00000041; &#1114112;<?pi?></p>", "\ufffd A A \ufffd"),
+        # markdownify reads an <ol start> with int() too.
+        ('<ol start="' + "1" * 4400 + '"><li>first</li></ol>', "first"),
+    ],
+)
+def test_the_general_path_reads_numbers_too_long_for_int(html: str, text: str) -> None:
+    assert fast_markdown(html, BASE) is None
+    assert _general_markdown(html, BASE).startswith(text)
+
+
 def test_unsupported_markup_inside_dropped_elements_does_not_matter() -> None:
     html = "<svg><table><tr><td>1</td></tr></table></svg><p>kept</p>"
     assert fast(html) == "kept"

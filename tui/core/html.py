@@ -36,6 +36,9 @@ _TRAILING_SPACES = re.compile(r"[ \t]+\n")
 # A "](" not followed by a web URL (whether it is already escaped, after an
 # odd run of backslashes, is decided by _escape_text_link).
 _TEXT_LINK = re.compile(r"\]\((?!https?://)")
+# A numeric character reference long enough to be past U+10FFFF, or to
+# pass Python's 4,300-digit limit on int() that bs4 hits reading it.
+_LONG_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{7,})|([0-9]{8,}))")
 
 
 @cache
@@ -157,12 +160,28 @@ def _markdownify(html: str, base_url: str | None) -> str:
     from bs4 import BeautifulSoup, Tag
 
     fast_tag, converter = _general_classes()
+    if "&#" in html:
+        html = _LONG_REFERENCE.sub(_bounded_reference, html)
     soup = BeautifulSoup(html, "html.parser", element_classes={Tag: fast_tag})
     try:
         _neutralise(soup, base_url)
         return converter(heading_style="ATX", bullets="-", escape_misc=False).convert_soup(soup)
-    except RecursionError:
+    except (RecursionError, ValueError):
+        # Too deep for markdownify's recursion, or a number it cannot read
+        # (an <ol start> of thousands of digits): the text, not a failed feed.
         return _plain_text(soup)
+
+
+def _bounded_reference(match: re.Match[str]) -> str:
+    """A long numeric reference as itself when it names a character (its
+    leading zeros aside), else as U+FFFD's, as the fast path reads it."""
+    hexadecimal, decimal = match.groups()
+    digits = (hexadecimal or decimal).lstrip("0")
+    if hexadecimal is not None:
+        valid = len(digits) <= 6 and int(digits or "0", 16) <= 0x10FFFF
+    else:
+        valid = len(digits) <= 7 and int(digits or "0") <= 0x10FFFF
+    return match.group(0) if valid else "&#65533"
 
 
 def _finish(markdown: str) -> str:

@@ -106,11 +106,19 @@ def parse_feed(
     newest = sorted(entries.items(), key=lambda item: _entry_time(item[1], now), reverse=True)
     kept: list[Story] = []
     unchanged = 0
+    failed: list[BaseException] = []
     for uid, entry in newest[:max_items]:
         if known is not None and known.get(uid) == source_hash(entry):
             unchanged += 1
         else:
-            kept.append(to_story(entry, url, now))
+            try:
+                kept.append(to_story(entry, url, now))
+            except Exception as error:  # one entry a library chokes on must not cost the rest
+                failed.append(error)
+    if failed:
+        lost = f"{len(failed)} {'story' if len(failed) == 1 else 'stories'} could not be read"
+        lost += f" ({type(failed[0]).__name__}: {failed[0]})"
+        warning = f"{warning}; {lost}" if warning else lost
     # A structurally broken parse may salvage a garbage title; trust it only
     # when most entries came out whole.
     whole = sum(1 for e in raw.entries if e.title.strip() and (e.link or e.guid))
