@@ -22,15 +22,20 @@ from pathlib import Path
 
 import pytest
 
+import tui.core.refresh_worker as refresh_worker
+from tests.refresh.helpers import config_for, rss, run
+from tests.support.server import FeedServer, Route
 from tui.core import pool_worker
 from tui.core.refresh_pool import (
     BrokenProcessPool,
+    WorkerDied,
     WorkerPool,
     discard_pool,
     pool_running,
     shared_pool,
     start_worker,
 )
+from tui.core.store import Store
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="signals and FIFOs are POSIX")
 
@@ -65,6 +70,17 @@ def complain_and_die(words: str) -> None:
     sys.stderr.write(f"first\n{words}\n")
     sys.stderr.flush()
     os._exit(3)
+
+
+def parse_or_die(body: bytes, *args: object) -> object:
+    """The parse job, except that a feed saying "poison" kills its worker
+    (as a parser's crash or the kernel's OOM killer would)."""
+    if b"poison" in body:
+        complain_and_die("MemoryError in the parser")
+    return _real_parse_job(body, *args)
+
+
+_real_parse_job = refresh_worker.parse_job
 
 
 def chatter(size: int) -> int:
@@ -158,15 +174,18 @@ def test_a_killed_worker_breaks_the_pool_until_it_is_discarded(pool: None, fifo:
     with open(fifo) as announced:
         assert int(announced.readline()) == pid  # the job runs on that worker now
     os.kill(pid, signal.SIGKILL)
-    with pytest.raises(BrokenProcessPool, match="signal 9"):
+    with pytest.raises(WorkerDied, match="signal 9"):
         running.result(timeout=TIMEOUT)
-    with pytest.raises(BrokenProcessPool):
+    with pytest.raises(BrokenProcessPool) as waited:
         queued.result(timeout=TIMEOUT)
+    assert not isinstance(waited.value, WorkerDied)  # it did nothing wrong
     with pytest.raises(BrokenProcessPool):
         executor.submit(os.getpid)
     discard_pool()
     fresh = shared_pool()
     assert fresh is not executor
+    discard_pool(executor)  # a late job of the broken pool: the new one stays
+    assert shared_pool() is fresh
     assert fresh.submit(os.getpid).result(timeout=TIMEOUT) not in (pid, os.getpid())
 
 
@@ -264,3 +283,39 @@ def test_a_worker_that_writes_more_than_a_pipe_holds_to_stderr_is_not_blocked(
     pid = shared_pool().submit(chatter, 1 << 20).result(timeout=TIMEOUT)
     assert pid != os.getpid()
     assert "noisy library" not in capfd.readouterr().err
+
+
+# --- the refresh over a pool whose worker dies ----------------------------------------
+
+
+def _three_feeds(server: FeedServer, middle: str = "Two") -> list[str]:
+    return [
+        server.route(f"/f{n}", Route(body=rss((f"a{n}", title))))
+        for n, title in enumerate(("One", middle, "Three"))
+    ]
+
+
+def test_feeds_waiting_in_a_broken_pool_are_parsed_in_a_new_one(
+    pool: None, fifo: str, feed_server: FeedServer, store: Store
+) -> None:
+    executor = shared_pool()
+    pid = executor.submit(os.getpid).result(timeout=TIMEOUT)
+    executor.submit(announce_and_block, fifo)
+    with open(fifo) as announced:
+        assert int(announced.readline()) == pid
+    os.kill(pid, signal.SIGKILL)  # the pool is broken when the refresh hands it feeds
+    summary, events = run(store, config_for(*_three_feeds(feed_server)))
+    assert summary.ok == 3, [event.error for event in events if event.error]
+
+
+def test_a_feed_that_kills_its_parser_fails_alone_and_says_how(
+    pool: None, feed_server: FeedServer, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refresh_worker, "parse_job", parse_or_die)
+    shared_pool()  # running: the refresh hands it every feed
+    summary, events = run(store, config_for(*_three_feeds(feed_server, "poison")))
+    assert summary.ok == 2
+    (failed,) = [event for event in events if event.status == "failed"]
+    assert failed.error is not None
+    assert failed.error.startswith("the parser process died while reading this feed: ")
+    assert failed.error.endswith("(exit status 3): MemoryError in the parser")

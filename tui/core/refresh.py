@@ -38,6 +38,7 @@ from tui.core.models import Feed, FeedState, Story
 from tui.core.refresh_grouping import Prepared
 from tui.core.refresh_pool import (
     BrokenProcessPool,
+    WorkerDied,
     discard_pool,
     pool_running,
     shared_pool,
@@ -385,14 +386,20 @@ class _Run:
                     parsed, seconds = await asyncio.to_thread(_timed, parse_job, *args)
                     self.inline_seconds += seconds
                     return parsed
-        pool: Executor = shared_pool()
-        try:
-            return await asyncio.get_running_loop().run_in_executor(pool, parse_job, *args, True)
-        except BrokenProcessPool:
-            discard_pool()  # a worker died (killed, out of memory): start afresh next time
-            from tui.core.refresh_worker import ParseResult
-
-            return ParseResult(error="the parser process died while reading this feed"), 0
+        for _ in range(2):
+            pool: Executor = shared_pool()
+            try:
+                return await asyncio.get_running_loop().run_in_executor(
+                    pool, parse_job, *args, True
+                )
+            except WorkerDied as died:  # killed, out of memory: maybe by this very feed
+                discard_pool(pool)
+                return _parser_died(f"the parser process died while reading this feed: {died}")
+            except BrokenProcessPool:
+                # Another feed's worker died while this one waited: once
+                # more, in a new pool.
+                discard_pool(pool)
+        return _parser_died("the parser processes died twice while this feed waited for them")
 
     def _next(
         self,
@@ -523,9 +530,10 @@ class _Run:
         from tui.core.refresh_grouping import group_job
 
         window = self.settings.group_window_hours
+        pool = shared_pool()
         try:
             await asyncio.get_running_loop().run_in_executor(
-                shared_pool(),
+                pool,
                 group_job,
                 str(self.store.db.path),
                 story_ids,
@@ -534,7 +542,7 @@ class _Run:
                 self._group_since(window),
             )
         except BrokenProcessPool:
-            discard_pool()  # a worker died: the next use starts a new pool
+            discard_pool(pool)  # a worker died: the next use starts a new pool
         except Exception:
             return
 
@@ -726,3 +734,10 @@ def _success_state(
         next_fetch=None,
         fetch_ms=int(result.seconds * 1000),
     )
+
+
+def _parser_died(reason: str) -> tuple[ParseResult, int]:
+    """A parse job's answer when its worker died: the feed's error."""
+    from tui.core.refresh_worker import ParseResult
+
+    return ParseResult(error=one_line(reason, 300)), 0

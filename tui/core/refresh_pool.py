@@ -24,10 +24,12 @@ CPU of its own (the network and SQLite release the GIL, and the digest's
 grouping runs in the pool too). Each imports the parsing modules itself
 (``warm_up``) before its first job. A worker runs one job at a time; jobs
 wait in submission order and the next free worker takes the next one.
-A worker that dies (killed, out of memory) fails its job and every job
-still waiting with ``BrokenProcessPool`` (multiprocessing's exception, so
+A worker that dies (killed, out of memory) fails its job with
+``WorkerDied`` and every job still waiting with ``BrokenProcessPool``
+(multiprocessing's exception, which ``WorkerDied`` is a kind of, so
 callers' except clauses are the same as for ``ProcessPoolExecutor``), and
-the pool then refuses new jobs until it is discarded.
+the pool then refuses new jobs until it is discarded. Only the first kind
+of job is a likely cause: the others may run again in a new pool.
 
 A worker's stderr is a pipe read by a thread here that keeps its last
 lines, not this process's stderr: in the reader, anything a worker printed
@@ -66,6 +68,12 @@ _pool: WorkerPool | None = None
 # Lines of a worker's stderr kept, and the most read as one line.
 _TAIL_LINES = 20
 _TAIL_LINE_BYTES = 4096
+
+
+class WorkerDied(BrokenProcessPool):
+    """The worker running this very job died: the job is the likely cause
+    (its input killed the parser). The broken pool's other jobs get a plain
+    ``BrokenProcessPool``: they did nothing wrong."""
 
 
 class _Tail:
@@ -285,7 +293,7 @@ class WorkerPool(Executor):
             )
             if said := _last_words(process):
                 reason += f": {said}"
-            future.set_exception(BrokenProcessPool(reason))
+            future.set_exception(WorkerDied(reason))
             self._break(reason)
             return False
         try:
@@ -319,11 +327,15 @@ def pool_running() -> bool:
     return _pool is not None
 
 
-def discard_pool() -> None:
+def discard_pool(broken: Executor | None = None) -> None:
     """Forget a broken pool (a worker was killed), so the next use starts a
-    new one."""
+    new one. With *broken*, only if that is still the pool: each job of a
+    broken pool discards it, and a job that already runs again in the new
+    pool must not see it go too."""
     global _pool
     with _lock:
+        if broken is not None and _pool is not broken:
+            return
         pool, _pool = _pool, None
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)
@@ -336,6 +348,7 @@ def _shutdown() -> None:
 
 __all__ = [
     "BrokenProcessPool",
+    "WorkerDied",
     "WorkerPool",
     "discard_pool",
     "pool_running",
