@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import asyncio
+import http.server
+import socket
+import threading
 
 import httpx
 
 from tests.support.server import FeedServer, Route
-from tui.core.fetch_pool import HostPools
+from tui.core.fetch_pool import HostPools, KnownSocket
 
 
 def test_each_host_keeps_its_connections_and_idle_hosts_beyond_the_limit_are_closed() -> None:
@@ -29,5 +32,42 @@ def test_each_host_keeps_its_connections_and_idle_hosts_beyond_the_limit_are_clo
                 assert one.connections == 2  # its pool was closed: a new connection
                 assert len(pools) == 1
             assert len(pools) == 0
+
+        asyncio.run(main())
+
+
+def test_a_connection_its_server_hung_up_is_not_reused() -> None:
+    hung_up = threading.Event()
+
+    def answer_and_hang_up(handler: http.server.BaseHTTPRequestHandler) -> None:
+        # A keep-alive answer, then the server closes the connection anyway
+        # (as servers do with idle connections): the client learns it only
+        # from the socket.
+        handler.send_response(200)
+        handler.send_header("Content-Length", "1")
+        handler.end_headers()
+        handler.wfile.write(b"x")
+        handler.wfile.flush()
+        handler.connection.shutdown(socket.SHUT_WR)
+        handler.close_connection = True
+        hung_up.set()
+
+    with FeedServer() as server:
+        closing = server.route("/closing", Route(handler=answer_and_hang_up))
+        feed = server.route("/feed", Route(body=b"y"))
+
+        async def main() -> None:
+            pools = HostPools(per_host=1, keep_hosts=4)
+            async with httpx.AsyncClient(transport=pools) as client:
+                assert (await client.get(feed)).content == b"y"
+                (pool,) = pools._pools.values()
+                (connection,) = pool._pool.connections
+                # The connection's stream answers "did the server hang up?"
+                # itself, not through anyio's attribute table.
+                assert isinstance(connection._connection._network_stream, KnownSocket)
+                assert (await client.get(closing)).content == b"x"  # on the same connection
+                await asyncio.to_thread(hung_up.wait)
+                assert (await client.get(feed)).content == b"y"  # on a new one
+            assert server.connections == 2
 
         asyncio.run(main())
