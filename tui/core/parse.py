@@ -106,7 +106,7 @@ def parse_feed(
     newest = sorted(entries.items(), key=lambda item: _entry_time(item[1], now), reverse=True)
     kept: list[Story] = []
     unchanged = 0
-    failed: list[BaseException] = []
+    failed: list[Exception] = []
     for uid, entry in newest[:max_items]:
         if known is not None and known.get(uid) == source_hash(entry):
             unchanged += 1
