@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
+from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support.server import FeedServer, Route
 from tui.core.fetch_pool import HostPools, KnownSocket
@@ -71,3 +76,59 @@ def test_a_connection_its_server_hung_up_is_not_reused() -> None:
             assert server.connections == 2
 
         asyncio.run(main())
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
+def test_a_tls_connection_is_reused_and_knows_its_socket(tmp_path: Path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    opened: list[object] = []
+
+    class Answer(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            opened.append(self.request)
+            super().setup()
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    served = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    served.load_cert_chain(cert, key)
+    server.socket = served.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"https://127.0.0.1:{server.server_address[1]}/feed"
+
+        async def main() -> None:
+            pools = HostPools(per_host=1, keep_hosts=4)
+            pools._ssl = ssl.create_default_context(cafile=str(cert))  # trust the test's own
+            async with httpx.AsyncClient(transport=pools) as client:
+                for _ in range(2):
+                    assert (await client.get(url)).content == b"ok"
+                (pool,) = pools._pools.values()
+                (connection,) = pool._pool.connections
+                stream = connection._connection._network_stream
+                assert isinstance(stream, KnownSocket)
+                assert stream.get_extra_info("ssl_object") is not None
+                assert stream.get_extra_info("is_readable") is False
+
+        asyncio.run(main())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(opened) == 1  # both requests on one connection
