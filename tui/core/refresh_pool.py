@@ -331,14 +331,17 @@ def discard_pool(broken: Executor | None = None) -> None:
     """Forget a broken pool (a worker was killed), so the next use starts a
     new one. With *broken*, only if that is still the pool: each job of a
     broken pool discards it, and a job that already runs again in the new
-    pool must not see it go too."""
+    pool must not see it go too. Its queued jobs are not cancelled: the
+    job whose worker died may be answered before the pool has failed the
+    others, and a cancelled job would end its caller's task unanswered;
+    they fail with ``BrokenProcessPool`` (or run on a live worker)."""
     global _pool
     with _lock:
         if broken is not None and _pool is not broken:
             return
         pool, _pool = _pool, None
     if pool is not None:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=broken is None)
 
 
 @atexit.register
