@@ -332,6 +332,20 @@ def test_the_general_path_reads_numbers_too_long_for_int(html: str, text: str) -
     assert _general_markdown(html, BASE).startswith(text)
 
 
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>a &#" + "1" * 20 + "b c</p>",  # followed by a hex digit: text, not a reference
+        "<p>a &#" + "1" * 20 + " c</p>",
+        "<p>a &#x" + "f" * 20 + "g c</p>",
+        "<p>a &#" + "1" * 4400,  # unfinished at the end: text
+        "<p>&#0000065; &#x00000041; &#1114112;</p>",
+    ],
+)
+def test_long_references_read_the_same_on_both_paths(html: str) -> None:
+    assert _general_markdown(html, BASE) == fast(html)
+
+
 def test_unsupported_markup_inside_dropped_elements_does_not_matter() -> None:
     html = "<svg><table><tr><td>1</td></tr></table></svg><p>kept</p>"
     assert fast(html) == "kept"

@@ -37,8 +37,9 @@ _TRAILING_SPACES = re.compile(r"[ \t]+\n")
 # odd run of backslashes, is decided by _escape_text_link).
 _TEXT_LINK = re.compile(r"\]\((?!https?://)")
 # A numeric character reference long enough to be past U+10FFFF, or to
-# pass Python's 4,300-digit limit on int() that bs4 hits reading it.
-_LONG_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{7,})|([0-9]{8,}))")
+# pass Python's 4,300-digit limit on int() that bs4 hits reading it; only
+# where html.parser reads one (not followed by a hex digit: "&#123b" is text).
+_LONG_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{7,})|([0-9]{8,}))(?=[^0-9a-fA-F])")
 
 
 @cache

@@ -368,7 +368,8 @@ def _observation(row: sqlite3.Row) -> Observation:
 # story's own while it is stored, else the copy its deletion left in the
 # observation (migration 11).
 _OBSERVATIONS = """
-    SELECT o.*, d.entry_id AS entry_id, coalesce(s.title, o.story_title) AS title_shown,
+    SELECT o.*, d.entry_id AS entry_id,
+           CASE WHEN s.id IS NULL THEN o.story_title ELSE s.title END AS title_shown,
            CASE WHEN s.id IS NULL THEN o.story_link ELSE s.link END AS link_shown
     FROM metric_observations o
     LEFT JOIN digest_stories d ON d.story_id = o.story_id
