@@ -11,12 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import tui.core.feed_entries as feed_entries
 import tui.core.html_fast as html_fast
 from bench.refresh_feeds import make_feed
+from tests.unit.html_fragments import fragments_of, html_fragments
 from tui.core.html import _finish, _general_markdown, defuse_text_links
 from tui.core.html_fast import fast_markdown, numeric_reference
-from tui.core.parse import parse_feed
 from tui.core.sanitize import is_clean
 
 BASE = "https://news.example/feed.xml"
@@ -27,17 +26,6 @@ def fast(html: str, base_url: str | None = BASE) -> str:
     markdown = fast_markdown(html, base_url)
     assert markdown is not None, f"the fast path declined {html!r}"
     return _finish(markdown)
-
-
-def fragments_of(body: bytes, base: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """Every (html, base) a feed hands to html_to_markdown when read."""
-    seen: dict[tuple[str, str], None] = {}
-    monkeypatch.setattr(
-        feed_entries, "html_to_markdown", lambda html, b=None: seen.setdefault((html, b)) or ""
-    )
-    parse_feed(body, base)
-    monkeypatch.undo()
-    return list(seen)
 
 
 def check_parity(fragments: list[tuple[str, str]]) -> tuple[int, list[str]]:
@@ -93,43 +81,6 @@ def test_hostile_inputs_convert_identically_on_the_fast_path(shared: Path, monke
     accepted, problems = check_parity(fragments + pages)
     assert not problems, problems[:3]
     assert pages and accepted == len(fragments) + len(pages)
-
-
-# Random fragments from the markup feeds use, malformed nesting and stray
-# end tags included: wherever the fast path accepts one, it agrees.
-_TAGS = ["p", "div", "span", "a", "b", "strong", "em", "i", "code", "pre", "blockquote"]
-_TAGS += ["ul", "ol", "li", "h1", "h3", "br", "hr", "img", "sub", "q", "figure", "figcaption"]
-_TAGS += ["script", "iframe", "del", "section", "font", "table", "tr", "td", "th", "thead"]
-_TAGS += ["tbody", "caption"]
-_ATTRS = [
-    "",
-    ' href="/x_y"',
-    ' href="javascript:alert(1)"',
-    ' href="https://u:p@e.example/a"',
-    ' href="https://e.example/a" title="say &quot;hi&quot;"',
-    ' src="https://v.example/e" alt=" An *alt* "',
-    ' width="1"',
-    ' colspan="2"',
-    ' start="3"',
-    " onclick=x()",
-]
-_TEXT = ["word", " ", "\n", "  \t", "a_b*c", "&amp;", "&#27;", "&nbsp;", "`tick`", "5. ", "](x)"]
-_TEXT += ["\xa0", "# ", "<!-- note -->", "<!---->", "&unknown;", "https://e.example/a", "<"]
-
-
-@st.composite
-def html_fragments(draw: st.DrawFn) -> str:
-    parts = []
-    for _ in range(draw(st.integers(1, 25))):
-        kind = draw(st.integers(0, 2))
-        if kind == 0:
-            parts.append(draw(st.sampled_from(_TEXT)))
-        elif kind == 1:
-            tag, attrs = draw(st.sampled_from(_TAGS)), draw(st.sampled_from(_ATTRS))
-            parts.append(f"<{tag}{attrs}>")
-        else:
-            parts.append(f"</{draw(st.sampled_from(_TAGS))}>")
-    return "".join(parts)
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -322,7 +273,10 @@ def test_what_the_fast_path_does_not_know_goes_to_the_general_path(html: str) ->
         # Past Python's 4,300-digit limit on int(), where bs4 reads the
         # reference; a CDATA section sends the fragment to the general path.
         ("<p>a &#" + "1" * 4400 + "; b<![CDATA[c]]></p>", "a \ufffd b"),
-        ("<p>&#x" + "f" * 5000 + "; &#0000065; &#x00000041; &#1114112;<?pi?></p>", "\ufffd A A \ufffd"),
+        (
+            "<p>&#x" + "f" * 5000 + "; &#0000065; &#x00000041; &#1114112;<?pi?></p>",
+            "\ufffd A A \ufffd",
+        ),
         # markdownify reads an <ol start> with int() too.
         ('<ol start="' + "1" * 4400 + '"><li>first</li></ol>', "first"),
     ],

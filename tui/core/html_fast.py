@@ -23,6 +23,7 @@ from html.entities import html5
 from html.parser import HTMLParser
 
 from tui.core.html_rules import DROP, EMBED_TEXT, EMBEDS, is_tracking_pixel, link_target
+from tui.core.html_scan import scan
 
 # Deeper documents go to the general path, which knows how to survive
 # (and report) any depth; real feed bodies stay far below this.
@@ -334,7 +335,9 @@ def fast_markdown(html: str, base_url: str | None = None) -> str | None:
     general path."""
     try:
         builder = _TreeBuilder(base_url)
-        builder.feed(html)
+        if not scan(html, builder):  # not the well-formed HTML it reads: start over
+            builder = _TreeBuilder(base_url)
+            builder.feed(html)
         root = builder.finish()
         return _render(root, 0, None, 0).strip("\n")
     except _Unsupported:
