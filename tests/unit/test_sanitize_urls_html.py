@@ -3,11 +3,24 @@ policy and the HTML → Markdown converter."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote, urlsplit
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.core.html import html_to_markdown, looks_like_html, text_to_markdown
 from tui.core.sanitize import clean, is_clean, one_line
-from tui.core.urls import canonical_link, is_private_host, normalise, redact, resolve, safe_web_url
+from tui.core.urls import (
+    canonical_link,
+    is_private_host,
+    normalise,
+    redact,
+    resolve,
+    safe_web_url,
+    scheme_of,
+)
 
 # --- sanitiser -----------------------------------------------------------------
 
@@ -70,6 +83,47 @@ def test_only_http_links_are_safe(url: str | None) -> None:
 def test_web_links_pass_cleaned() -> None:
     assert safe_web_url("https://example.com/a?b=1#c") == "https://example.com/a?b=1#c"
     assert safe_web_url(" http://example.com/\x1b[31m ") == "http://example.com/[31m"
+
+
+# The URL policy as first written, every URL going the whole way (the
+# module now lets printable ASCII links skip the cleaning they never need).
+_INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def reference_scheme(url: str) -> str:
+    candidate = _INVISIBLE.sub("", url)
+    for _ in range(5):
+        decoded = _INVISIBLE.sub("", unquote(candidate))
+        if decoded == candidate:
+            break
+        candidate = decoded
+    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", candidate)
+    return match.group(1).lower() if match else ""
+
+
+def reference_safe_web_url(url: str) -> str | None:
+    if not url:
+        return None
+    stripped = _INVISIBLE.sub("", clean(url))
+    if reference_scheme(stripped) not in ("http", "https"):
+        return None
+    try:
+        parts = urlsplit(stripped)
+    except ValueError:
+        return None
+    return stripped if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
+_URL_PIECES = ["http", "https", "javascript", "HTTP", ":", "//", "/", "%", "%6A", "%2", "a"]
+_URL_PIECES += ["e.example", "[::1]", " ", "\t", "\n", "\r", "\x00", "\x1b", "\x7f", "\x85"]
+_URL_PIECES += ["\xa0", "\u202e", "\u200b", "é", "?", "#", "@", "u:p@", "1", "."]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_URL_PIECES), max_size=12).map("".join))
+def test_the_url_policy_answers_as_it_did_for_every_url(url: str) -> None:
+    assert scheme_of(url) == reference_scheme(url)
+    assert safe_web_url(url) == reference_safe_web_url(url)
 
 
 def test_resolve_relative_links_against_the_feed() -> None:

@@ -73,14 +73,28 @@ class RawFeed:
 CONVERSION_VERSION = b"2"
 
 
-def entry_uid(entry: RawEntry, feed_url: str) -> str:
-    """The stable id :func:`to_story` gives *entry*: guid, else link, else
-    a hash of what the feed wrote. Cheap: no HTML is converted."""
-    base = entry.base or feed_url
+@dataclass(frozen=True, slots=True)
+class EntryIdentity:
+    """What names an entry: its stable id and the guid, link and title it
+    is made from. Worked out once per entry (:func:`entry_identity`), for
+    telling entries apart before any HTML is converted, and handed to
+    :func:`to_story`, which would otherwise work it out again."""
+
+    uid: str
+    guid: str | None
+    link: str | None
+    title: str
+
+
+def entry_identity(entry: RawEntry, feed_url: str) -> EntryIdentity:
+    """The stable id :func:`to_story` gives *entry* (guid, else link, else
+    a hash of what the feed wrote) and its parts. Cheap: no HTML is
+    converted."""
     guid = one_line(entry.guid, 2000) or None
-    link = story_link(base, entry.link)
+    link = story_link(entry.base or feed_url, entry.link)
     title = plain_title(entry.title, entry.title_is_html)
-    return guid or link or synthetic_id(title, entry.date_text, entry.summary or entry.content)
+    uid = guid or link or synthetic_id(title, entry.date_text, entry.summary or entry.content)
+    return EntryIdentity(uid, guid, link, title)
 
 
 def source_hash(entry: RawEntry) -> str:
@@ -105,12 +119,14 @@ def source_hash(entry: RawEntry) -> str:
     return "src:" + digest.hexdigest()
 
 
-def to_story(entry: RawEntry, feed_url: str, now: datetime) -> Story:
-    """Normalise *entry* of the feed fetched from *feed_url* at *now*."""
+def to_story(
+    entry: RawEntry, feed_url: str, now: datetime, identity: EntryIdentity | None = None
+) -> Story:
+    """Normalise *entry* of the feed fetched from *feed_url* at *now*
+    (*identity*: its :func:`entry_identity`, when already worked out)."""
     base = entry.base or feed_url
-    link = story_link(base, entry.link)
-    guid = one_line(entry.guid, 2000) or None
-    title = plain_title(entry.title, entry.title_is_html)
+    if identity is None:
+        identity = entry_identity(entry, feed_url)
     published = entry.published or entry.updated
     if published is None or published > now + FUTURE_SLACK:
         published = now
@@ -123,17 +139,17 @@ def to_story(entry: RawEntry, feed_url: str, now: datetime) -> Story:
         long, short = short, long
     content = _markdown(long[0], long[1], base)
     summary = ""
-    if short[0] and not _is_excerpt(short[0], long[0]):
+    # (Readers often give the one description as both: no excerpt to weigh.)
+    if short[0] and short[0] != long[0] and not _is_excerpt(short[0], long[0]):
         summary = _markdown(short[0], short[1], base)
         if summary == content:
             summary = ""
-    uid = guid or link or synthetic_id(title, entry.date_text, entry.summary or entry.content)
     return Story(
-        uid=uid,
-        title=title,
+        uid=identity.uid,
+        title=identity.title,
         published=published,
-        link=link,
-        guid=guid,
+        link=identity.link,
+        guid=identity.guid,
         author=_author(entry.author),
         updated=updated,
         summary=summary,

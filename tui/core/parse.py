@@ -27,9 +27,10 @@ from xml.parsers import expat
 
 from tui.core.feed_entries import (
     FUTURE_SLACK,
+    EntryIdentity,
     RawEntry,
     RawFeed,
-    entry_uid,
+    entry_identity,
     source_hash,
     to_story,
 )
@@ -100,19 +101,20 @@ def parse_feed(
         raw, warning, parser = read_raw(body, url, content_type, fast=fast)
     except ParseError as error:
         return ParsedFeed(error=one_line(str(error), 300))
-    entries: dict[str, RawEntry] = {}
+    entries: dict[str, tuple[RawEntry, EntryIdentity]] = {}
     for entry in raw.entries:
-        entries.setdefault(entry_uid(entry, url), entry)
-    newest = sorted(entries.items(), key=lambda item: _entry_time(item[1], now), reverse=True)
+        identity = entry_identity(entry, url)
+        entries.setdefault(identity.uid, (entry, identity))
+    newest = sorted(entries.values(), key=lambda item: _entry_time(item[0], now), reverse=True)
     kept: list[Story] = []
     unchanged = 0
     failed: list[Exception] = []
-    for uid, entry in newest[:max_items]:
-        if known is not None and known.get(uid) == source_hash(entry):
+    for entry, identity in newest[:max_items]:
+        if known is not None and known.get(identity.uid) == source_hash(entry):
             unchanged += 1
         else:
             try:
-                kept.append(to_story(entry, url, now))
+                kept.append(to_story(entry, url, now, identity))
             except Exception as error:  # one entry a library chokes on must not cost the rest
                 failed.append(error)
     if failed:

@@ -26,21 +26,34 @@ _TRACKING_PARAMS = re.compile(
 )
 
 
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
 def _strip_invisible(url: str) -> str:
     return _INVISIBLE.sub("", url)
+
+
+def _plain(url: str) -> bool:
+    """Is *url* printable ASCII without spaces? Then it holds nothing that
+    :func:`clean` or :func:`_strip_invisible` removes (every other
+    character they remove is unprintable or beyond ASCII): most links,
+    which a feed's every story carries several of, skip both."""
+    return url.isascii() and url.isprintable() and " " not in url
 
 
 def scheme_of(url: str) -> str:
     """The scheme *url* really has, as a browser would see it: after removing
     whitespace and control characters and undoing percent-encoding until it
     no longer changes. Empty for relative or scheme-less URLs."""
-    candidate = _strip_invisible(url)
-    for _ in range(5):
-        decoded = _strip_invisible(unquote(candidate))
-        if decoded == candidate:
-            break
-        candidate = decoded
-    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", candidate)
+    if "%" in url or not _plain(url):
+        candidate = _strip_invisible(url)
+        for _ in range(5):
+            decoded = _strip_invisible(unquote(candidate))
+            if decoded == candidate:
+                break
+            candidate = decoded
+        url = candidate
+    match = _SCHEME.match(url)
     return match.group(1).lower() if match else ""
 
 
@@ -52,7 +65,7 @@ def safe_web_url(url: str | None) -> str | None:
     """
     if not url:
         return None
-    stripped = _strip_invisible(clean(url))
+    stripped = url if _plain(url) else _strip_invisible(clean(url))
     if scheme_of(stripped) not in WEB_SCHEMES:
         return None
     try:
