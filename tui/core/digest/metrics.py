@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 
 from tui.core.digest import storage
 from tui.core.digest.nouns import noun_key, noun_label
@@ -264,6 +265,7 @@ def observed_figures(figures: Iterable[Figure], title: str) -> tuple[ObservedFig
 
 
 _STORY_ID = 9  # the story id's place in an observation row (see the INSERT below)
+_METRIC_ORDER = itemgetter(0, 8)  # metric key, observed
 
 
 def write_observations(
@@ -280,6 +282,11 @@ def write_observations(
         conn.execute(f"DELETE FROM metric_observations WHERE story_id IN ({marks})", chunk)
     if gone:
         values = [row for row in values if row[_STORY_ID] not in gone]
+    # In metric order, as the larger index keeps them, so that its pages are
+    # visited in order (inserting a cold refresh's 282,000 bench
+    # observations: 15-20% less CPU). The sort is stable: observations
+    # of one metric and moment keep their order, which history shows them in.
+    values = sorted(values, key=_METRIC_ORDER)
     conn.executemany(
         """
         INSERT INTO metric_observations (metric_key, subject, subject_key, noun, kind, unit, per,
