@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import pickle
 import sys
 from collections.abc import Mapping
@@ -117,10 +116,11 @@ def attach_analysis(stories: list[Story]) -> None:
 
 
 def release_memory() -> None:
-    """Collect cycles and hand freed heap back to the system (glibc's
-    ``malloc_trim``; elsewhere, collecting is all). Measured after grouping
-    1000 stories: the worker's RSS 83 -> 65 MB."""
-    gc.collect()
+    """Hand freed heap back to the system (glibc's ``malloc_trim``; a
+    no-op elsewhere). Measured after grouping 1000 stories: the worker's
+    RSS 83 -> 65 MB. A grouping's working set holds no reference cycles
+    (it is freed as the job's objects go), so collecting cycles first, as
+    this once did, found 0-38 objects for 20-30 ms of CPU per job."""
     if sys.platform == "linux":
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).malloc_trim(0)
