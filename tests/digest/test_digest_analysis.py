@@ -38,6 +38,7 @@ def test_worker_analysis_equals_the_writers_on_every_corpus_feed(shared: Path, s
             figures: dict[int, list] = {}
             for row in storage.figure_rows(conn, upsert.new):
                 figures.setdefault(row["story_id"], []).append(figure_from(row))
+            texts = storage.story_texts(conn, upsert.new)
             stored_uids = dict(
                 conn.execute("SELECT id, uid FROM stories WHERE feed_id = ?", (feed_ids[url],))
             )
@@ -49,7 +50,7 @@ def test_worker_analysis_equals_the_writers_on_every_corpus_feed(shared: Path, s
                 f"{path.name}: {story.title!r}"
             )
             assert story.analysis.observed == observed_figures(
-                figures.get(story_id, []), row["title"]
+                figures.get(story_id, []), row["title"], texts[story_id]
             ), f"{path.name}: {story.title!r}"
             compared += 1
             observed += len(story.analysis.observed)

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.digest.subjects import candidates, figure_subject, story_subject, subject_key
+from tui.core.digest.subjects import (
+    WrittenLower,
+    candidates,
+    figure_subject,
+    story_subject,
+    subject_key,
+)
 from tui.core.models import Figure
 
 
@@ -24,8 +30,8 @@ def title_figure(title: str, text: str, noun: str | None = None) -> Figure:
     )
 
 
-def name(figure: Figure, title: str) -> str | None:
-    subject = figure_subject(figure, title)
+def name(figure: Figure, title: str, text: str = "") -> str | None:
+    subject = figure_subject(figure, title, WrittenLower(title, text))
     return subject.name if subject else None
 
 
@@ -131,3 +137,64 @@ def test_aliases_and_case_give_one_key(left: str, right: str) -> None:
 def test_different_names_keep_different_keys() -> None:
     assert subject_key("Galaxy S24") != subject_key("Galaxy S23")
     assert subject_key("Apple") != subject_key("Apple Music")
+
+
+def test_an_opener_the_story_writes_in_lower_case_is_not_the_subject() -> None:
+    sentence = "Trading rose 40% to 2 million shares a day."
+    figure = body_figure(sentence, "2 million", "shares")
+    text = f"Heavy trading followed the results. {sentence}"
+    assert name(figure, "Acme results beat forecasts", text) == "Acme"
+    # Without that evidence the opener is still the nearest name.
+    assert name(figure, "Acme results beat forecasts", sentence) == "Trading"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Currently 9 million people use the service.",
+        "Sixteen percent of the 9 million people use the service.",
+        "Despite that, 9 million people use the service.",
+        "Fourth-quarter figures show 9 million people use the service.",
+    ],
+)
+def test_a_function_or_number_word_opening_a_sentence_is_never_the_subject(
+    sentence: str,
+) -> None:
+    figure = body_figure(sentence, "9 million", "people")
+    assert name(figure, "Threads keeps growing", sentence) == "Threads"
+
+
+def test_a_name_opening_a_sentence_is_still_a_subject() -> None:
+    sentence = "Nvidia sold 3 million chips."
+    figure = body_figure(sentence, "3 million", "chips")
+    assert name(figure, "Chip sales soar", f"Chip makers did well. {sentence}") == "Nvidia"
+
+
+def test_a_sentence_case_headline_opener_written_in_lower_case_is_passed_over() -> None:
+    title = "Gadgets lift Dixons sales by 20%"
+    text = "Sales of gadgets rose, the retailer said."
+    figure = title_figure(title, "20%", "sales")
+    assert name(figure, title, text) == "Dixons"
+    sentence = "Sales rose by 20% in a year."
+    assert story_subject(title, sentence, lower=WrittenLower(title, text)).name == "Dixons"
+    assert story_subject(title, sentence).name == "Gadgets"
+
+
+def test_a_headline_opening_name_is_not_penalised_for_opening_it() -> None:
+    title = "Alibaba to raise up to $12.9bn in landmark Hong Kong listing"
+    figure = title_figure(title, "up to $12.9bn", "listing")
+    assert name(figure, title, "The listing would be the largest this year.") == "Alibaba"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "written"),
+    [
+        ("airport delays grew", "airport", True),
+        ("Airport delays grew", "airport", False),  # only capitalised: maybe a name
+        ("airports grew", "airport", False),  # not the whole word
+        ("the jetairport grew", "airport", False),
+        ("delays at the airport.", "airport", True),
+    ],
+)
+def test_written_lower_finds_whole_words_as_written(text: str, word: str, written: bool) -> None:
+    assert (word in WrittenLower("A title", text)) is written

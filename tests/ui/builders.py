@@ -139,7 +139,7 @@ def build_store(path: Path, *, fillers: int = 12, hostile: bool = False) -> tupl
     feeds = {feed.title: feed for feed in store.feeds()}
     phones, chips, broken = feeds["Pocket Signal"], feeds["Circuit Daily"], feeds["Broken Feed"]
     stories = [harmony_story()]
-    chip_body = "The foundry's 2nm line reached yields near 60%, backed by a $20bn plan."
+    chip_body = "Foundry's 2nm line reached yields near 60%, backed by a $20bn plan."
     stories.append(
         story(
             "foundry",

@@ -51,11 +51,13 @@ def analyse(
     guid: str | None,
     salience: float,
     figures: Sequence[Figure] | None,
+    text: str = "",
 ) -> StoryAnalysis:
     """The analysis of a story given its title, the head of its Markdown
     text, its link and guid, its headline figure's salience, and its
     figures in stored order (title first, then text order; ``None``: not
-    known here, the writer reads them from the store)."""
+    known here, the writer reads them from the store) with the *text*
+    they were found in."""
     title = title or ""
     lede = plain_lede(head[:HEAD_CHARS] if head else "")
     title_terms = terms(title)
@@ -69,7 +71,7 @@ def analyse(
         names=named,
         idents=identifiers(title),
         salience=salience,
-        observed=None if figures is None else observed_figures(figures, title),
+        observed=None if figures is None else observed_figures(figures, title, text),
     )
 
 
@@ -83,6 +85,7 @@ def analyse_story(story: Story) -> StoryAnalysis:
         story.guid,
         salience_of(story.headline),
         figures,
+        story.body,
     )
 
 

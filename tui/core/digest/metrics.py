@@ -21,7 +21,7 @@ from operator import itemgetter
 
 from tui.core.digest import storage
 from tui.core.digest.nouns import noun_key, noun_label
-from tui.core.digest.subjects import figure_subject, subject_key
+from tui.core.digest.subjects import WrittenLower, figure_subject, subject_key
 from tui.core.figures import format_value
 from tui.core.models import Figure
 from tui.core.store import Store
@@ -43,10 +43,13 @@ class MetricId:
     kind: str
 
 
-def identify(figure: Figure, story_title: str) -> MetricId | None:
+def identify(figure: Figure, story_title: str, story_text: str = "") -> MetricId | None:
     """The metric a figure is an observation of, or None when it lacks a
-    value, a countable noun or a subject."""
-    found = _identity(figure, story_title)
+    value, a countable noun or a subject. *story_text* is the text the
+    figure was found in (its story's body): an ordinary word opening the
+    figure's sentence is known as one by the story's writing it in lower
+    case elsewhere."""
+    found = _identity(figure, story_title, WrittenLower(story_title, story_text))
     return None if found is None else MetricId(*found)
 
 
@@ -55,7 +58,7 @@ def identify(figure: Figure, story_title: str) -> MetricId | None:
 _Identity = tuple[str, str, str, str, str, str]
 
 
-def _identity(figure: Figure, story_title: str) -> _Identity | None:
+def _identity(figure: Figure, story_title: str, lower: WrittenLower) -> _Identity | None:
     """:func:`identify`'s answer as a tuple of MetricId's fields."""
     if figure.value is None or figure.kind in _UNTRACKED_KINDS or not figure.noun:
         return None
@@ -66,7 +69,7 @@ def _identity(figure: Figure, story_title: str) -> _Identity | None:
     if named:
         subject, subject_id = named, named_key
     else:
-        found = figure_subject(figure, story_title)
+        found = figure_subject(figure, story_title, lower)
         if found is None:
             return None
         subject, subject_id = found.name, found.key
@@ -235,13 +238,17 @@ def change_text(current: Observation, previous: Observation, kind: str) -> str:
 ObservedFigure = tuple[str, str, str, str, str, str | None, str | None, float, str, str | None, int]
 
 
-def observed_figures(figures: Iterable[Figure], title: str) -> tuple[ObservedFigure, ...]:
+def observed_figures(
+    figures: Iterable[Figure], title: str, text: str
+) -> tuple[ObservedFigure, ...]:
     """The metric observations among a story's *figures* (in stored order:
-    title first, then text order): each metric and value once per story."""
+    title first, then text order; *text* is the body they were found in):
+    each metric and value once per story."""
+    lower = WrittenLower(title, text)
     found: list[ObservedFigure] = []
     seen: set[tuple[str, float]] = set()
     for figure in figures:
-        metric = _identity(figure, title)
+        metric = _identity(figure, title, lower)
         if metric is None or figure.value is None or (metric[0], figure.value) in seen:
             continue
         key, subject, subject_id, noun, _, kind = metric
@@ -322,8 +329,9 @@ def observation_rows(
     figures: dict[int, list[Figure]] = {}
     for row in storage.figure_rows(conn, unprepared):
         figures.setdefault(row["story_id"], []).append(figure_from(row))
+    texts = storage.story_texts(conn, list(figures))
     for story_id, listed in figures.items():
-        found[story_id] = observed_figures(listed, stories[story_id]["title"])
+        found[story_id] = observed_figures(listed, stories[story_id]["title"], texts[story_id])
     values: list[tuple[object, ...]] = []
     for story_id in sorted(found):  # the order figure_rows gives: story by story
         story = stories[story_id]
@@ -395,7 +403,7 @@ def metric_history(store: Store, story_id: int, figure: Figure) -> MetricHistory
     story = store.story(story_id)
     if story is None:
         return None
-    metric = identify(figure, story.title)
+    metric = identify(figure, story.title, story.body)
     if metric is None:
         return None
     with store.db.reading() as conn:

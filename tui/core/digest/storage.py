@@ -144,6 +144,21 @@ def candidates(
     ).fetchall()
 
 
+def story_texts(conn: sqlite3.Connection, story_ids: Sequence[int]) -> dict[int, str]:
+    """Each story's text, the one its figures were found in (its content,
+    else its summary)."""
+    found: dict[int, str] = {}
+    for chunk in chunks(list(story_ids)):
+        found.update(
+            conn.execute(
+                "SELECT id, CASE WHEN content != '' THEN content ELSE summary END "
+                f"FROM stories WHERE id IN ({marks(len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
+    return found
+
+
 def document_frequencies(conn: sqlite3.Connection, terms: Sequence[str]) -> dict[str, int]:
     """How many indexed stories carry each of *terms* (missing: none)."""
     found: dict[str, int] = {}

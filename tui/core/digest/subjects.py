@@ -7,6 +7,13 @@ capitalised words, a camel-cased product (iPhone, HarmonyOS), an acronym
 (IBM), with a model number that follows it (Galaxy S24, Windows 11) —
 else the story's subject, the first name in its title.
 
+A sentence's opening word is capitalised whatever it is ("Trading rose
+4%", "Currently 9 million..."), and so is a sentence-case headline's. Such
+a word (``weak``) is a subject only when nothing better is near, and never
+when the story shows it is an ordinary word: a function word or number
+word, or one the story writes in lower case elsewhere (in its title or
+its text: :class:`WrittenLower`).
+
 These are heuristics, not a parser: they run on every figure at refresh
 time (a regex finds the runs of names, cached per sentence), and
 the words they rely on (what is not a name, which headline verbs end one,
@@ -17,11 +24,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib import resources
 from typing import NamedTuple
 
+from tui.core.digest.words import STOPWORDS
 from tui.core.models import Figure
 
 _TOKEN = re.compile(r"\S+")
@@ -45,6 +54,7 @@ class _Rules:
     suffixes: frozenset[str]
     places: frozenset[str]
     reporting: frozenset[str]
+    ordinary: frozenset[str]
     aliases: dict[str, str]
 
 
@@ -58,6 +68,7 @@ def _rules() -> _Rules:
         frozenset(data["suffixes"]),
         frozenset(data["places"]),
         frozenset(data["reporting"]),
+        frozenset(data["ordinary"]) | STOPWORDS,
         {key.lower(): value for key, value in data["aliases"].items()},
     )
 
@@ -70,7 +81,7 @@ class Candidate(NamedTuple):
     start: int
     end: int
     name: str
-    weak: bool  # one ordinary capitalised word opening the text: maybe no name at all
+    weak: bool  # one plain capitalised word opening a sentence or sentence-case headline
     placed: bool  # follows "in", "at"...: a place, not what a figure is about
 
 
@@ -104,8 +115,9 @@ def candidates(
     text: str, skip: tuple[int, int] | None = None, *, headline: bool = False
 ) -> list[Candidate]:
     """The names in *text*, in order; none overlaps the span *skip* (the
-    figure itself). In a *headline* a capitalised first word is a name
-    like any other; in a sentence it may only open it (``weak``)."""
+    figure itself). In a Title Case *headline* a capitalised first word is
+    a name like any other; in a sentence or a sentence-case headline it
+    may only open it (``weak``)."""
     found = _names(text, headline)
     if skip is None:
         return list(found)
@@ -222,7 +234,7 @@ def _names(text: str, headline: bool) -> tuple[Candidate, ...]:
             facts = known.get(run) or _word(run)
             if (titled and offset and facts[4]) or not facts[2] or facts[5] or facts[6]:
                 continue
-            weak = facts[7] and not headline and offset == first
+            weak = facts[7] and not titled and offset == first
             found.append(
                 _new_candidate(
                     (offset, offset + len(facts[0]), facts[0], weak, _placed(text, offset))
@@ -235,24 +247,24 @@ def _names(text: str, headline: bool) -> tuple[Candidate, ...]:
             facts = known.get(raw) or _word(raw)
             if (titled and (index or offset) and facts[4]) or not facts[2]:
                 if part:
-                    _close(part, found, headline, first, previous, text, run_start)
+                    _close(part, found, titled, first, previous, text, run_start)
                     part = []
                 previous = facts[1]
             else:
                 part.append((offset, facts))
             if facts[3] and part:
-                _close(part, found, headline, first, previous, text, run_start)
+                _close(part, found, titled, first, previous, text, run_start)
                 part = []
             offset += len(raw) + 1
         if part:
-            _close(part, found, headline, first, previous, text, run_start)
+            _close(part, found, titled, first, previous, text, run_start)
     return tuple(found)
 
 
 def _close(
     part: list[tuple[int, _Word]],
     found: list[Candidate],
-    headline: bool,
+    titled: bool,
     first: int,
     previous: str | None,
     text: str,
@@ -260,7 +272,8 @@ def _close(
 ) -> None:
     """Turn the words gathered in *part* into a candidate. *previous* is
     the word before them, or None for the word before the run at
-    *run_start* (found only now: most runs make no candidate)."""
+    *run_start* (found only now: most runs make no candidate). In a
+    *titled* (Title Case) headline no capital is weak."""
     low, high = 0, len(part)
     while low < high and part[low][1][5]:
         low += 1
@@ -272,7 +285,7 @@ def _close(
     last_offset, last = part[high - 1]
     end = last_offset + len(last[0])
     if high - low == 1:
-        weak = last[7] and not headline and start == first
+        weak = last[7] and not titled and start == first
         name = last[0]
     else:
         weak = False
@@ -318,13 +331,60 @@ def _confirmed(candidate: Candidate, evidence: str) -> bool:
     return at > 0
 
 
-def story_subject(title: str, evidence: str = "", exclude: str = "") -> Subject | None:
+class WrittenLower:
+    """The words a story writes in lower case (in its title or its text),
+    asked one at a time: a capitalised sentence opener among them is an
+    ordinary word. Only such openers are asked about, so each is searched
+    for when asked (a few per story) rather than every word of the story
+    collected up front."""
+
+    def __init__(self, *texts: str) -> None:
+        self._texts = texts
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        known = self._known.get(word)
+        if known is None:
+            known = self._known[word] = any(_written(text, word) for text in self._texts)
+        return known
+
+
+def _written(text: str, word: str) -> bool:
+    """Does *text* hold *word*, as written, as a whole word?"""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (not at or not text[at - 1].isalpha()) and (end == len(text) or not text[end].isalpha()):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _ordinary(candidate: Candidate, lower: Container[str]) -> bool:
+    """Is a weak candidate an ordinary word (a function or number word, or
+    one the story writes in *lower* case), capitalised only because it
+    opens a sentence?"""
+    word = candidate.name.lower()
+    ordinary = _rules().ordinary
+    return word in lower or word in ordinary or word.partition("-")[0] in ordinary
+
+
+def story_subject(
+    title: str, evidence: str = "", exclude: str = "", lower: Container[str] = frozenset()
+) -> Subject | None:
     """The subject of a story: the first name in its *title*, leaving out
-    one that is *exclude* (a figure's own noun, "Record Revenue"). In a
-    Title Case headline every word is capitalised, so the first name that
-    *evidence* (a sentence of the story) also writes capitalised wins."""
+    one that is *exclude* (a figure's own noun, "Record Revenue") and an
+    opening word that is an ordinary one (*lower*: the words the story
+    writes in lower case). In a Title Case headline every word is
+    capitalised, so the first name that *evidence* (a sentence of the
+    story) also writes capitalised wins."""
     found = [
-        candidate for candidate in _names(title or "", True) if candidate.name.lower() != exclude
+        candidate
+        for candidate in _names(title or "", True)
+        if candidate.name.lower() != exclude
+        and not (candidate.weak and _ordinary(candidate, lower))
     ]
     if not found:
         return None
@@ -350,15 +410,19 @@ def _folded(noun: str) -> str:
     return " ".join(noun.lower().split())
 
 
-def figure_subject(figure: Figure, title: str) -> Subject | None:
+def figure_subject(
+    figure: Figure, title: str, lower: Container[str] = frozenset()
+) -> Subject | None:
     """The subject of *figure*: the name nearest to it in its sentence
     (names before it preferred: subjects come first in English), else the
     story's subject from *title*.
 
     A name that is the figure's own noun ("Record Revenue") or standing
     after the figure behind "in" or "at" ("1,500 employees in Augsburg") is
-    not its subject. In a Title Case headline, where every word looks like
-    a name, the story's subject is taken.
+    not its subject, nor is a sentence's opening word that is an ordinary
+    one (*lower*: the words the story writes in lower case, a
+    :class:`WrittenLower`). In a Title Case headline, where every word
+    looks like a name, the story's subject is taken.
     """
     headline = figure.source == "title"
     sentence = title if headline else (figure.sentence or "")
@@ -369,7 +433,7 @@ def figure_subject(figure: Figure, title: str) -> Subject | None:
         span = (at, at + len(figure.text)) if at >= 0 else (len(sentence), len(sentence))
     noun = _folded(figure.noun or "")
     if headline and is_title_case(sentence):
-        return story_subject(title, exclude=noun)
+        return story_subject(title, exclude=noun, lower=lower)
     best: tuple[float, Candidate] | None = None
     for candidate in _names(sentence, headline):  # candidates(sentence, span, ...), inlined
         if candidate.start < span[1] and candidate.end > span[0]:
@@ -383,9 +447,12 @@ def figure_subject(figure: Figure, title: str) -> Subject | None:
         else:
             distance = (candidate.start - span[1]) * _AFTER_PENALTY
         if candidate.weak:
-            distance += _WEAK_PENALTY
+            if _ordinary(candidate, lower):
+                continue
+            if not headline:  # (a headline's opening name is often its subject)
+                distance += _WEAK_PENALTY
         if best is None or distance < best[0]:
             best = (distance, candidate)
     if best is not None:
         return _subject(best[1].name)
-    return story_subject(title, "" if headline else sentence, noun)
+    return story_subject(title, "" if headline else sentence, noun, lower)
