@@ -2,7 +2,8 @@
 
 Each feed is RSS 2.0 with about 30 items and about 50 KB: titles, links,
 GUIDs, dates, authors, categories and HTML descriptions with paragraphs,
-links, emphasis, an image and the kind of figures news carries. Feeds are
+links, emphasis, an image, the kind of figures news carries and the names
+they are about. Feeds are
 deterministic (seeded by feed number and version), so a "changed" feed is
 the same feed with two new items on top and the two oldest gone, as a real
 feed changes between refreshes.
@@ -78,6 +79,37 @@ WORDS = [
     "centre",
     "research",
 ]
+# Who stories are about: most news sentences and headlines name a company,
+# product or place, and a figure's metric is tracked by that name (without
+# them every figure would lack a subject, and the bench would skip the
+# metric history real feeds cost). Made up, as the words are.
+NAMES = [
+    "Northwind",
+    "Contoso",
+    "Brightwater Energy",
+    "Kestrel",
+    "Fabrikam",
+    "Lumen Rail",
+    "Orbitel",
+    "Veridia",
+    "Tailspin",
+    "Marlow Bank",
+    "Quillon",
+    "Zentra OS",
+    "Halvard",
+    "Redfern Council",
+    "Aperio",
+    "Nimbus Grid",
+    "Castellan",
+    "Ostara Health",
+    "Pellucid",
+    "Wexford Port",
+    "Iberis",
+    "Solenne",
+    "Trelawny Water",
+    "Corvid Labs",
+]
+NAMED_SHARE = 0.7
 # Items are dated from yesterday's midnight (UTC), as a news feed's are:
 # recent stories are what the digest groups at refresh. BENCH_BASE_TIME
 # (set by bench/refresh.py for its server process) keeps one run's feeds
@@ -85,8 +117,12 @@ WORDS = [
 BASE_TIME = int(os.environ.get("BENCH_BASE_TIME") or (time.time() // 86400 - 1) * 86400)
 
 
+def _opening(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(10, 22))]
+    words = [rng.choice(WORDS) for _ in range(rng.randint(9, 21))]
     i = rng.randrange(len(words))
     words[i] = rng.choice(
         [
@@ -97,7 +133,9 @@ def _sentence(rng: random.Random) -> str:
             f"{rng.randint(2, 12)} MW",
         ]
     )
-    return " ".join(words).capitalize() + "."
+    if rng.random() < NAMED_SHARE:
+        words.insert(0, rng.choice(NAMES))
+    return _opening(" ".join(words)) + "."
 
 
 def _description(rng: random.Random, feed: int, item: int) -> str:
@@ -136,7 +174,10 @@ def make_feed(feed: int, version: int = 0, items: int = 30, host: str = "127.0.0
     ]
     for n in range(first + items - 1, first - 1, -1):
         rng = random.Random(feed * 100_003 + n)
-        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 10))).capitalize()
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 10)))
+        if rng.random() < NAMED_SHARE:
+            title = f"{rng.choice(NAMES)} {title}"
+        title = _opening(title)
         title += f" as {rng.randint(2, 60)}% {rng.choice(WORDS)}"
         link = f"http://{host}/story/{feed}/{n}"
         parts.append(
