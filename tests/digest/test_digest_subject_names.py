@@ -83,6 +83,17 @@ def test_possessives_and_corporate_suffixes_are_dropped() -> None:
     ]
 
 
+def test_a_closing_quote_is_not_part_of_a_name() -> None:
+    found = candidates("Fans called it 'the Kylie Jenner' effect, said Reuters' Ann Lee.")
+    assert [c.name for c in found] == ["Fans", "Kylie Jenner", "Reuters", "Ann Lee"]
+    text = "Fans called it 'the Kylie Jenner' effect"
+    assert text[found[1].start : found[1].end] == "Kylie Jenner"
+    assert [c.name for c in candidates("the 'Kylie Jenner' Cosmetics line")] == [
+        "Kylie Jenner",
+        "Cosmetics",
+    ]
+
+
 def test_a_title_case_headline_takes_its_first_name() -> None:
     title = "Apple Reports Record Revenue of $94.9bn"
     figure = title_figure(title, "$94.9bn", "record revenue")

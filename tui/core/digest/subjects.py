@@ -202,12 +202,15 @@ def _word(raw: str) -> _Word:
     possessive = word.endswith(_POSSESSIVE_ENDS)
     if possessive:  # Huawei's → Huawei; Reuters' → Reuters
         word = word[:-2] if word[-1] in "sS" else word[:-1]
+    quoted = not possessive and word.endswith(("'", "’"))
+    if quoted:  # a closing quote ends the name: 'Kylie Jenner' → Kylie Jenner
+        word = word.rstrip("'’")
     lower = word.lower()
     facts = (
         word,
         lower,
         bool(word) and (word[0].isupper() or not word.islower()),
-        possessive or (raw.endswith(".") and word != raw),
+        possessive or quoted or (raw.endswith(".") and word != raw),
         lower in rules.verbs,
         lower in rules.not_names or not _is_name(word),
         lower in rules.suffixes,
