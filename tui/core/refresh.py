@@ -474,7 +474,9 @@ class _Run:
 
     def _write(self, feed: Feed, parsed: ParseResult, state: FeedState, result: FetchResult):
         with self.store.transaction():
-            upsert = self.store.upsert_stories(feed.id, parsed.stories)
+            upsert = self.store.upsert_stories(
+                feed.id, parsed.stories, figures=parsed.figures
+            )
             self._save(feed, state, result, parsed)
         stored = upsert.new + upsert.updated
         self.pending.extend(stored)

@@ -149,6 +149,39 @@ FIGURE_COLUMNS = (
 )
 
 
+# A figure as the ``figures`` table stores it, without its story's id (the
+# store gives ids): FIGURE_COLUMNS from ``source`` on.
+FigureRow = tuple[str, int, int, str, float | None, str, str | None, str | None, str | None, str, int]
+
+
+def figure_rows(story: Story) -> list[FigureRow]:
+    """A story's figures as the store writes them, its headline marked (it
+    is one of them: found by identity, which spares comparing every figure
+    field by field, else by equality)."""
+    figures, headline = story.figures, story.headline
+    marked = -1
+    if headline is not None:
+        marked = next((i for i, figure in enumerate(figures) if figure is headline), -1)
+        if marked < 0:
+            marked = next((i for i, figure in enumerate(figures) if figure == headline), -1)
+    return [
+        (
+            figure.source,
+            figure.start,
+            figure.end,
+            figure.text,
+            figure.value,
+            str(figure.kind),
+            figure.unit,
+            figure.noun,
+            figure.per,
+            figure.sentence,
+            int(index == marked),
+        )
+        for index, figure in enumerate(figures)
+    ]
+
+
 def figure_from(row: sqlite3.Row) -> Figure:
     """A ``figures`` row as a Figure."""
     return Figure(

@@ -22,10 +22,12 @@ from tui.core.store.rows import (
     FEED_COLUMNS,
     FIGURE_COLUMNS,
     STORY_LIST_COLUMNS,
+    FigureRow,
     content_hash,
     enclosures_json,
     feed_from,
     figure_from,
+    figure_rows,
     story_from,
     to_ts,
 )
@@ -269,11 +271,17 @@ class Store:
             )
 
     def upsert_stories(
-        self, feed_id: int, stories: Sequence[Story], now: datetime | None = None
+        self,
+        feed_id: int,
+        stories: Sequence[Story],
+        now: datetime | None = None,
+        figures: Sequence[Sequence[FigureRow]] | None = None,
     ) -> UpsertResult:
         """Insert new stories and update changed ones, with their figures,
         in one transaction. Read and starred state are never reset, and a
-        story seen twice in one batch is stored once.
+        story seen twice in one batch is stored once. *figures* holds the
+        stories' figures as rows (:func:`figure_rows`, one list per story)
+        when a parse worker sent them so, the stories carrying none.
 
         A story whose id changed but whose link did not (feeds that rewrite
         their GUIDs) is recognised by its link and updated in place rather
@@ -310,7 +318,8 @@ class Store:
             inserts: list[tuple[object, ...]] = []
             tags: list[tuple[int, str]] = []
             stored: list[Story] = []
-            for story in stories:
+            stored_figures: list[Sequence[FigureRow]] | None = None if figures is None else []
+            for index, story in enumerate(stories):
                 if story.uid in done:
                     continue
                 if story.uid in pruned and story.uid not in by_uid:
@@ -340,6 +349,8 @@ class Store:
                     continue
                 story.id = story_id
                 stored.append(story)
+                if stored_figures is not None and figures is not None:
+                    stored_figures.append(figures[index])
             conn.executemany(
                 """
                 INSERT INTO stories (id, feed_id, uid, guid, link, title, author, published,
@@ -353,7 +364,7 @@ class Store:
                 conn.executemany(
                     "INSERT OR IGNORE INTO story_tags (story_id, tag) VALUES (?, ?)", tags
                 )
-            self._write_figures(conn, result.updated, stored)
+            self._write_figures(conn, result.updated, stored, stored_figures)
         return result
 
     def _update(self, conn, story_id: int, story: Story, digest: str) -> None:  # noqa: ANN001
@@ -379,34 +390,28 @@ class Store:
         )
 
     def _write_figures(
-        self, conn: sqlite3.Connection, replaced: Sequence[int], stories: Sequence[Story]
+        self,
+        conn: sqlite3.Connection,
+        replaced: Sequence[int],
+        stories: Sequence[Story],
+        rows: Sequence[Sequence[FigureRow]] | None,
     ) -> None:
-        """Store the figures of *stories*, first removing the old figures of
-        the *replaced* (updated) ones."""
+        """Store the figures of *stories* (as *rows*, one list per story,
+        when given; else their own), first removing the old figures of the
+        *replaced* (updated) ones."""
         for start in range(0, len(replaced), 500):
             chunk = replaced[start : start + 500]
             conn.execute(
                 f"DELETE FROM figures WHERE story_id IN ({','.join('?' * len(chunk))})", chunk
             )
+        if rows is None:
+            rows = [figure_rows(story) for story in stories]
         conn.executemany(
             f"INSERT INTO figures ({FIGURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (
-                    story.id,
-                    figure.source,
-                    figure.start,
-                    figure.end,
-                    figure.text,
-                    figure.value,
-                    str(figure.kind),
-                    figure.unit,
-                    figure.noun,
-                    figure.per,
-                    figure.sentence,
-                    int(figure == story.headline),
-                )
-                for story in stories
-                for figure in story.figures
+                (story.id, *row)
+                for story, found in zip(stories, rows, strict=True)
+                for row in found
             ],
         )
 
@@ -547,7 +552,7 @@ class Store:
                 return False
             story = Story(uid="", title="", published=datetime.now(), figures=list(figures))
             story.id, story.headline = story_id, headline
-            self._write_figures(conn, [story_id], [story])
+            self._write_figures(conn, [story_id], [story], None)
         return True
 
     def set_starred(self, story_id: int, starred: bool) -> None:
