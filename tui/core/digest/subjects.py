@@ -30,7 +30,6 @@ from functools import lru_cache, partial
 from importlib import resources
 from typing import NamedTuple
 
-from tui.core.digest.words import STOPWORDS
 from tui.core.models import Figure
 
 _TOKEN = re.compile(r"\S+")
@@ -68,7 +67,7 @@ def _rules() -> _Rules:
         frozenset(data["suffixes"]),
         frozenset(data["places"]),
         frozenset(data["reporting"]),
-        frozenset(data["ordinary"]) | STOPWORDS,
+        frozenset(data["ordinary"]),
         {key.lower(): value for key, value in data["aliases"].items()},
     )
 

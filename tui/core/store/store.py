@@ -318,7 +318,7 @@ class Store:
             inserts: list[tuple[object, ...]] = []
             tags: list[tuple[int, str]] = []
             stored: list[Story] = []
-            stored_figures: list[Sequence[FigureRow]] | None = None if figures is None else []
+            places: list[int] = []  # each stored story's place in *stories*
             for index, story in enumerate(stories):
                 if story.uid in done:
                     continue
@@ -349,8 +349,7 @@ class Store:
                     continue
                 story.id = story_id
                 stored.append(story)
-                if stored_figures is not None and figures is not None:
-                    stored_figures.append(figures[index])
+                places.append(index)
             conn.executemany(
                 """
                 INSERT INTO stories (id, feed_id, uid, guid, link, title, author, published,
@@ -364,7 +363,8 @@ class Store:
                 conn.executemany(
                     "INSERT OR IGNORE INTO story_tags (story_id, tag) VALUES (?, ?)", tags
                 )
-            self._write_figures(conn, result.updated, stored, stored_figures)
+            rows = None if figures is None else [figures[index] for index in places]
+            self._write_figures(conn, result.updated, stored, rows)
         return result
 
     def _update(self, conn, story_id: int, story: Story, digest: str) -> None:  # noqa: ANN001
