@@ -3,13 +3,17 @@ policy and the HTML → Markdown converter."""
 
 from __future__ import annotations
 
+import contextlib
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from tui.core import urls
+from tui.core.digest import links
+from tui.core.digest.links import article_key
 from tui.core.html import html_to_markdown, looks_like_html, text_to_markdown
 from tui.core.sanitize import clean, is_clean, one_line
 from tui.core.urls import (
@@ -20,6 +24,8 @@ from tui.core.urls import (
     resolve,
     safe_web_url,
     scheme_of,
+    web_link,
+    without_credentials,
 )
 
 # --- sanitiser -----------------------------------------------------------------
@@ -124,6 +130,97 @@ _URL_PIECES += ["\xa0", "\u202e", "\u200b", "é", "?", "#", "@", "u:p@", "1", ".
 def test_the_url_policy_answers_as_it_did_for_every_url(url: str) -> None:
     assert scheme_of(url) == reference_scheme(url)
     assert safe_web_url(url) == reference_safe_web_url(url)
+
+
+# ...and the policy's other steps as first written, before absolute links
+# of plain ASCII skipped them (safe_web_url, web_link, canonical_link).
+def reference_without_credentials(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def reference_web_link(base: str | None, link: str | None) -> str | None:
+    if not link:
+        return None
+    link = link.strip()
+    if base and reference_scheme(link) == "":
+        with contextlib.suppress(ValueError):
+            link = urljoin(base, link)
+    safe = reference_safe_web_url(link)
+    return reference_without_credentials(safe) if safe else None
+
+
+def reference_article_key(url: str) -> str | None:
+    safe = reference_safe_web_url(url)
+    if safe is None:
+        return None
+    try:
+        parts = urlsplit(normalise(safe))
+    except ValueError:
+        return None
+    query = "&".join(
+        pair
+        for pair in parts.query.split("&")
+        if pair and not urls._TRACKING_PARAMS.match(pair.split("=", 1)[0])
+    )
+    host = parts.netloc.removeprefix("www.")
+    key = urlunsplit(SplitResult("https", host, parts.path.rstrip("/") or "/", query, ""))
+    tracking, redirectors = links._rules()
+    try:
+        parts = urlsplit(key)
+    except ValueError:
+        return None
+    if any(key.removeprefix("https://").startswith(prefix) for prefix in redirectors):
+        return None
+    kept = "&".join(
+        pair for pair in parts.query.split("&") if pair.split("=", 1)[0].lower() not in tracking
+    )
+    return urlunsplit(SplitResult(parts.scheme, parts.netloc, parts.path, kept, ""))
+
+
+_LINK_PIECES = [*_URL_PIECES, "www.", "WWW.", "E.example", ":80", ":8x", "-", "=", "&"]
+_LINK_PIECES += ["utm_source=1", "fbclid=2", "ref=3", "id=4", "//x", "/a/", "/../", "%40"]
+
+
+_PIECES = st.lists(st.sampled_from(_LINK_PIECES), max_size=8).map("".join)
+_HOSTS = ["e.example", "E.Example", "www.e.example", "WWW.E.example", "1.2.3.4", "u:p@e.example"]
+_HOSTS += ["[::1]", "e.example:8080", "e.example:x", "", "é.example", "-"]
+# Mostly absolute links, the form the fast paths take, then anything.
+_LINKS = st.one_of(
+    st.tuples(
+        st.sampled_from(["http", "https", "HTTPS", "javascript", "", " http"]),
+        st.sampled_from(["://", ":", "//", ":///"]),
+        st.sampled_from(_HOSTS),
+        _PIECES,
+    ).map("".join),
+    _PIECES,
+)
+
+
+@settings(max_examples=4000, deadline=None)
+@given(
+    st.sampled_from([None, "", "https://feed.example/news/feed.xml", "http://h:81/a/b?c"]),
+    _LINKS,
+)
+@example(None, "http://e.example[::1]@http")  # raised ValueError as a guid
+@example(None, "https://WWW.E.example/a/b/")
+@example(None, "https://e.example/a?ref=rss")
+@example(None, "http://e.example//")
+@example(None, "http://e.example/a?utm_source=x&id=1&ref=2")
+@example(None, "https://e.example:443/a/?fbclid=1#top")
+@example("https://feed.example/", "HTTP://u:p@E.example/a")
+@example("https://feed.example/", "/relative/link/")
+def test_links_are_shown_and_keyed_as_they_were_for_every_url(base: str | None, url: str) -> None:
+    """Fails when a fast path of the URL policy (a plain absolute link
+    skips its every step) answers otherwise than the whole policy."""
+    assert web_link(base, url) == reference_web_link(base, url)
+    assert without_credentials(url) == reference_without_credentials(url)
+    assert article_key(url) == reference_article_key(url)
 
 
 def test_resolve_relative_links_against_the_feed() -> None:

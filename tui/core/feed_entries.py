@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from tui.core.html import html_to_markdown, looks_like_html, text_to_markdown
 from tui.core.models import Enclosure, Story
 from tui.core.sanitize import clean, one_line
-from tui.core.urls import resolve, safe_web_url, without_credentials
+from tui.core.urls import web_link
 
 # A date this far past the moment of fetching is a feed's mistake (or a
 # trick to stay on top of the list); such stories are dated when first seen.
@@ -91,7 +91,7 @@ def entry_identity(entry: RawEntry, feed_url: str) -> EntryIdentity:
     a hash of what the feed wrote) and its parts. Cheap: no HTML is
     converted."""
     guid = one_line(entry.guid, 2000) or None
-    link = story_link(entry.base or feed_url, entry.link)
+    link = web_link(entry.base or feed_url, entry.link)
     title = plain_title(entry.title, entry.title_is_html)
     uid = guid or link or synthetic_id(title, entry.date_text, entry.summary or entry.content)
     return EntryIdentity(uid, guid, link, title)
@@ -160,13 +160,6 @@ def to_story(
     )
 
 
-def story_link(base: str, link: str | None) -> str | None:
-    """A link from a feed as we store it: resolved against *base*, http(s)
-    only (the URL policy), without credentials."""
-    safe = safe_web_url(resolve(base, link))
-    return without_credentials(safe) if safe else None
-
-
 def _author(author: str | None) -> str | None:
     """An author's name; RSS writes ``email (Name)``, keep the name."""
     match = _EMAIL_NAME.match(author or "")
@@ -218,7 +211,7 @@ def _markdown(text: str, is_text: bool, base: str) -> str:
 def _enclosures(items: list[tuple[str, str, int | None]], base: str) -> tuple[Enclosure, ...]:
     seen: dict[str, Enclosure] = {}
     for url, kind, length in items:
-        safe = story_link(base, url)
+        safe = web_link(base, url)
         if safe and safe not in seen:
             seen[safe] = Enclosure(safe, one_line(kind, 100).lower(), length)
     return tuple(seen.values())

@@ -23,8 +23,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from tui.core.html_fast import fast_markdown
-from tui.core.html_rules import DROP, EMBED_TEXT, EMBEDS, is_tracking_pixel, link_target
+from tui.core.html_rules import DROP, EMBED_TEXT, EMBEDS, is_tracking_pixel
 from tui.core.sanitize import clean
+from tui.core.urls import web_link
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup
@@ -106,7 +107,7 @@ def _neutralise(soup: BeautifulSoup, base_url: str | None) -> None:
             element.decompose()
             continue
         if name in EMBEDS:
-            src = link_target(base_url, element.get("src"))
+            src = web_link(base_url, element.get("src"))
             if src:
                 link = soup.new_tag("a", href=src)
                 link.string = EMBED_TEXT
@@ -121,7 +122,7 @@ def _neutralise(soup: BeautifulSoup, base_url: str | None) -> None:
             ]:
                 del attrs[attribute]
         if name == "a":
-            target = link_target(base_url, attrs.get("href"))
+            target = web_link(base_url, attrs.get("href"))
             if target:
                 attrs["href"] = target
             else:

@@ -22,8 +22,9 @@ import re
 from html.entities import html5
 from html.parser import HTMLParser
 
-from tui.core.html_rules import DROP, EMBED_TEXT, EMBEDS, is_tracking_pixel, link_target
+from tui.core.html_rules import DROP, EMBED_TEXT, EMBEDS, is_tracking_pixel
 from tui.core.html_scan import scan
+from tui.core.urls import web_link
 
 # Deeper documents go to the general path, which knows how to survive
 # (and report) any depth; real feed bodies stay far below this.
@@ -217,7 +218,7 @@ class _TreeBuilder(HTMLParser):
             if not _supported(name):
                 raise _Unsupported
             if name == "a" and attrs:
-                target = link_target(self.base_url, attrs.get("href"))
+                target = web_link(self.base_url, attrs.get("href"))
                 if target:
                     attrs["href"] = target
                 else:
@@ -255,7 +256,7 @@ class _TreeBuilder(HTMLParser):
             siblings = self.current.children
             siblings.pop()
             if name in EMBEDS and not self.discarding:
-                target = link_target(self.base_url, element.attrs.get("src"))
+                target = web_link(self.base_url, element.attrs.get("src"))
                 if target:
                     link = _Element("a", {"href": target}, self.current)
                     link.children.append(EMBED_TEXT)

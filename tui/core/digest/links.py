@@ -33,10 +33,15 @@ def article_key(url: str | None) -> str | None:
     if safe is None:
         return None
     tracking, redirectors = _rules()
-    key = canonical_link(safe)
+    try:
+        key = canonical_link(safe)
+    except ValueError:  # a hostile link that only canonicalising breaks
+        return None
     bare = key.removeprefix("https://")
     if any(bare.startswith(prefix) for prefix in redirectors):
         return None
+    if "?" not in key:  # (a canonical link has no fragment)
+        return key
     parts = urlsplit(key)
     if parts.query:
         kept = "&".join(
