@@ -120,10 +120,15 @@ def source_hash(entry: RawEntry) -> str:
 
 
 def to_story(
-    entry: RawEntry, feed_url: str, now: datetime, identity: EntryIdentity | None = None
+    entry: RawEntry,
+    feed_url: str,
+    now: datetime,
+    identity: EntryIdentity | None = None,
+    hashed: str | None = None,
 ) -> Story:
     """Normalise *entry* of the feed fetched from *feed_url* at *now*
-    (*identity*: its :func:`entry_identity`, when already worked out)."""
+    (*identity*: its :func:`entry_identity`, and *hashed* its
+    :func:`source_hash`, when already worked out)."""
     base = entry.base or feed_url
     if identity is None:
         identity = entry_identity(entry, feed_url)
@@ -156,7 +161,7 @@ def to_story(
         content=content,
         enclosures=_enclosures(entry.enclosures, base),
         first_seen=now,
-        source_hash=source_hash(entry),
+        source_hash=hashed or source_hash(entry),
     )
 
 

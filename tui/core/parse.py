@@ -110,11 +110,12 @@ def parse_feed(
     unchanged = 0
     failed: list[Exception] = []
     for entry, identity in newest[:max_items]:
-        if known is not None and known.get(identity.uid) == source_hash(entry):
+        hashed = source_hash(entry) if known else None  # (none known: nothing to compare)
+        if hashed is not None and known.get(identity.uid) == hashed:
             unchanged += 1
         else:
             try:
-                kept.append(to_story(entry, url, now, identity))
+                kept.append(to_story(entry, url, now, identity, hashed))
             except Exception as error:  # one entry a library chokes on must not cost the rest
                 failed.append(error)
     if failed:
