@@ -64,6 +64,24 @@ def test_the_same_link_with_different_tracking_parameters_is_one_entry(desk: Des
     assert together(desk, first, second)
 
 
+def test_a_story_whose_permalink_guid_cannot_be_canonicalised_is_grouped(
+    desk: Desk, store: Store
+) -> None:
+    # urlsplit takes this guid but not its canonical form: grouping (and
+    # every later attempt to group the batch) raised ValueError.
+    story = Story(
+        uid="hostile",
+        guid="http://e.example[::1]@http",
+        title="Ferry operator cancels winter sailings",
+        published=desk.now,
+        link="https://news.example/ferry",
+        first_seen=desk.now,
+    )
+    (story_id,) = store.upsert_stories(desk.feeds["Ars"], [story]).new
+    digest.on_stories_stored(store, [story_id], desk.now)
+    assert desk.entry(story_id) is not None
+
+
 def test_links_that_differ_in_a_real_query_parameter_stay_apart(desk: Desk) -> None:
     first = desk.file(
         "Ars", "Morning briefing", "Good morning.", link="https://news.example/a?id=1"
