@@ -214,8 +214,32 @@ def test_full_text_search_over_title_and_body(store: Store) -> None:
     store.upsert_stories(feed_id, [story("c", "Unrelated", content="Now about Shenzhen.")])
     store.set_read([s.id for s in store.stories()])
     assert {s.uid for s in store.stories(StoryQuery(search="shenzhen"))} == {"b", "c"}
+    assert_index_matches_stories(store)
+
+
+def assert_index_matches_stories(store: Store) -> None:
+    """FTS5's own check that the search index holds exactly the stories'
+    text (rank 1: compared with the stories table, not only itself)."""
     with store.db.reading() as conn:
-        conn.execute("INSERT INTO stories_fts(stories_fts) VALUES ('integrity-check')")
+        conn.execute("INSERT INTO stories_fts(stories_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_a_store_from_before_bulk_indexing_indexes_each_new_story_once(tmp_path: Path) -> None:
+    path = tmp_path / "v11.db"
+    Database.open(path, target_version=11).close()  # its trigger indexed every insert
+    with Store.open(path) as store:
+        feed_id = add_feed(store)
+        store.upsert_stories(feed_id, [story("a", "Tablet shipments grew", summary="By 17%.")])
+        assert [s.uid for s in store.stories(StoryQuery(search="tablet shipments"))] == ["a"]
+        with store.db.reading() as conn:
+            triggers = {
+                name
+                for (name,) in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stories'"
+                )
+            }
+        assert "stories_fts_insert" not in triggers  # or every story would be indexed twice
+        assert_index_matches_stories(store)
 
 
 def test_sync_feeds_follows_the_config_and_keeps_removed_feeds_stories(store: Store) -> None:

@@ -359,6 +359,12 @@ class Store:
                 """,
                 inserts,
             )
+            # Indexed for search here, in one statement, not by a trigger
+            # (migration 0012 says why): id, title, summary and content.
+            conn.executemany(
+                "INSERT INTO stories_fts (rowid, title, summary, content) VALUES (?, ?, ?, ?)",
+                [(row[0], row[5], row[10], row[11]) for row in inserts],
+            )
             if tags:
                 conn.executemany(
                     "INSERT OR IGNORE INTO story_tags (story_id, tag) VALUES (?, ?)", tags
