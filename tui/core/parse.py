@@ -110,14 +110,16 @@ def parse_feed(
     unchanged = 0
     failed: list[Exception] = []
     for entry, identity in newest[:max_items]:
-        hashed = source_hash(entry) if known else None  # (none known: nothing to compare)
-        if hashed is not None and known.get(identity.uid) == hashed:
-            unchanged += 1
-        else:
-            try:
-                kept.append(to_story(entry, url, now, identity, hashed))
-            except Exception as error:  # one entry a library chokes on must not cost the rest
-                failed.append(error)
+        hashed = None
+        if known:  # (with none known there is nothing to compare)
+            hashed = source_hash(entry)
+            if known.get(identity.uid) == hashed:
+                unchanged += 1
+                continue
+        try:
+            kept.append(to_story(entry, url, now, identity, hashed))
+        except Exception as error:  # one entry a library chokes on must not cost the rest
+            failed.append(error)
     if failed:
         lost = f"{len(failed)} {'story' if len(failed) == 1 else 'stories'} could not be read"
         lost += f" ({type(failed[0]).__name__}: {failed[0]})"
