@@ -163,8 +163,6 @@ def web_link(base: str | None, link: str | None) -> str | None:
     """A link from a feed as it is stored and shown: resolved against
     *base* (the feed's or page's URL), http(s) only, without credentials;
     None when it must not be a link."""
-    if link and _SIMPLE_WEB.fullmatch(link):
-        return link
     safe = safe_web_url(resolve(base, link))
     return without_credentials(safe) if safe else None
 

@@ -316,6 +316,7 @@ class Store:
             }
             next_id = (conn.execute("SELECT max(id) FROM stories").fetchone()[0] or 0) + 1
             inserts: list[tuple[object, ...]] = []
+            searched: list[tuple[int, str, str, str]] = []  # their text, for the search index
             tags: list[tuple[int, str]] = []
             stored: list[Story] = []
             places: list[int] = []  # each stored story's place in *stories*
@@ -338,6 +339,7 @@ class Store:
                 if found is None:
                     story_id, next_id = next_id, next_id + 1
                     inserts.append(_insert_values(story_id, feed_id, story, digest, seen_now))
+                    searched.append((story_id, story.title, story.summary, story.content))
                     tags += [(story_id, tag) for tag in story.tags]
                     result.new.append(story_id)
                 elif found[1] != digest:
@@ -360,10 +362,10 @@ class Store:
                 inserts,
             )
             # Indexed for search here, in one statement, not by a trigger
-            # (migration 0012 says why): id, title, summary and content.
+            # (migration 0012 says why).
             conn.executemany(
                 "INSERT INTO stories_fts (rowid, title, summary, content) VALUES (?, ?, ?, ?)",
-                [(row[0], row[5], row[10], row[11]) for row in inserts],
+                searched,
             )
             if tags:
                 conn.executemany(
