@@ -319,3 +319,48 @@ def test_a_feed_that_kills_its_parser_fails_alone_and_says_how(
     assert failed.error is not None
     assert failed.error.startswith("the parser process died while reading this feed: ")
     assert failed.error.endswith("(exit status 3): MemoryError in the parser")
+
+
+def _broken_pool(made: list[WorkerPool]) -> WorkerPool:
+    """A pool whose one worker was killed, so that it refuses every job
+    with BrokenProcessPool, as the shared pool does once another feed's
+    worker has died."""
+    pool = WorkerPool(1)
+    made.append(pool)
+    pid = pool.submit(os.getpid).result(timeout=TIMEOUT)
+    os.kill(pid, signal.SIGKILL)
+    with pytest.raises(BrokenProcessPool):  # the job meets the dead worker, or the broken pool
+        pool.submit(os.getpid).result(timeout=TIMEOUT)
+    return pool
+
+
+def test_feeds_whose_pool_breaks_twice_fail_with_the_reason_and_lose_nothing(
+    pool: None, feed_server: FeedServer, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.core.refresh as refresh_module
+
+    urls = _three_feeds(feed_server)
+    summary, _ = run(store, config_for(*urls))
+    assert summary.ok == 3
+    for n in range(len(urls)):  # each feed gains a story
+        feed_server.route(f"/f{n}", Route(body=rss((f"b{n}", "Later"), (f"a{n}", "Earlier"))))
+    made: list[WorkerPool] = []
+    shared_pool()  # running: the refresh hands the pool every feed
+    with monkeypatch.context() as patched:
+        # Every pool the refresh is handed is broken by the time it submits.
+        patched.setattr(refresh_module, "shared_pool", lambda: _broken_pool(made))
+        try:
+            summary, events = run(store, config_for(*urls))
+        finally:
+            for broken in made:
+                broken.shutdown(wait=True)
+    failed = [event for event in events if event.status == "failed"]
+    assert len(failed) == 3 and summary.ok == 0
+    assert {event.error for event in failed} == {
+        "the parser processes died twice while this feed waited for them"
+    }
+    assert len(made) >= 6  # each feed tried twice, in a new pool each time
+    assert store.count_stories() == 3  # what the first refresh stored is kept
+    assert all(feed.state.last_error for feed in store.feeds())
+    summary, _ = run(store, config_for(*urls))  # a working pool reads them again
+    assert summary.ok == 3 and store.count_stories() == 6
