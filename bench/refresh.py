@@ -87,7 +87,10 @@ class TreeSampler(threading.Thread):
     def run(self) -> None:
         count = 0
         while not self.stop.is_set():
-            self.sample(pss=count % self.PSS_EVERY == 0)
+            # (and at samples 1, 2, 4, 8 and 16: a run of a few tenths of a
+            # second would otherwise show the PSS of a process just started)
+            early = count < self.PSS_EVERY and count & (count - 1) == 0
+            self.sample(pss=early or count % self.PSS_EVERY == 0)
             count += 1
             self.stop.wait(0.02)
 
