@@ -14,6 +14,8 @@ several 127.0.1.x addresses. For each N and added latency it measures:
   statistics). newsboat stores no ETag on a feed's first fetch, so its
   second reload re-downloads everything: that reload is run, reported as
   "prime", and warm is the reload after it.
+- each case --repeat times (3), digest and newsboat alternating, from the
+  same state; each side's fastest run counts (see bench_case).
 
 Wall time, CPU time and peak memory are of the whole process tree
 (digest's parse workers included), sampled from /proc: the sum of RSS
@@ -265,14 +267,39 @@ def analyze(path: Path) -> None:
         connection.execute("ANALYZE")
 
 
+def _remove(work: Path, name: str) -> None:
+    """Delete a SQLite file and its journal files."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        (work / f"{name}{suffix}").unlink(missing_ok=True)
+
+
+def _copy(work: Path, name: str, to: str) -> None:
+    """Copy a SQLite file (no process has it open) and its journal files."""
+    _remove(work, to)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        if (work / f"{name}{suffix}").exists():
+            shutil.copy(work / f"{name}{suffix}", work / f"{to}{suffix}")
+
+
 def bench_case(
     count: int, latency_ms: int, args: argparse.Namespace, port: int
-) -> dict[str, Measure]:
-    """All runs for one N and latency; keys like 'digest cold', 'nb32 warm A'."""
+) -> dict[str, list[Measure]]:
+    """All runs for one N and latency; keys like 'digest cold', 'nb32 warm+A',
+    each with its repetitions.
+
+    The machine's speed drifts by 10-20% over minutes, so one run of each
+    side, minutes apart, gives a ratio that moves as much. Each case is
+    therefore run ``--repeat`` times, digest and newsboat alternating,
+    from the same state each time (a fresh store for cold; copies of the
+    stores as they were before the feeds changed, for changed), and the
+    report takes each side's fastest run. newsboat's prime reload and its
+    warm and changed reloads as shipped (20-35 s each at N = 1000, and far
+    slower than digest) run once."""
     hosts = max(1, min(50, count // 20))
     server = Server(port, hosts)
-    results: dict[str, Measure] = {}
+    results: dict[str, list[Measure]] = {}
     work = Path(tempfile.mkdtemp(prefix="digest-bench-"))
+    threads_list = args.newsboat_threads
     try:
         server.control(f"latency={latency_ms / 1000}&prepare={count}")
         urls = feed_urls(count, hosts, port)
@@ -282,39 +309,75 @@ def bench_case(
             f"per_host = {args.per_host}\nmax_items = 500\n"
             + "".join(f'\n[[feeds]]\nurl = "{url}"\n' for url in urls)
         )
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        run = lambda name, command: results.__setitem__(name, measure(command, env))  # noqa: E731
-        run("digest cold", digest_command(work))
-        run("digest warm", digest_command(work))
-        for threads in args.newsboat_threads:
+        for threads in threads_list:
             (work / f"config-{threads}").write_text(f"reload-threads {threads}\n")
-            cache = f"nb{threads}.db"
-            run(f"nb{threads} cold", newsboat_command(work, cache, threads))
-            run(f"nb{threads} prime", newsboat_command(work, cache, threads))
-            shutil.copy(work / cache, work / f"nb{threads}-analyzed.db")
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+
+        def run(name: str, command: list[str]) -> None:
+            results.setdefault(name, []).append(measure(command, env))
+
+        def newsboat(name: str, cache: str, threads: int) -> None:
+            run(f"nb{threads} {name}", newsboat_command(work, cache, threads))
+
+        for _ in range(args.repeat):
+            _remove(work, "digest.db")
+            run("digest cold", digest_command(work))
+            for threads in threads_list:
+                _remove(work, f"nb{threads}.db")
+                newsboat("cold", f"nb{threads}.db", threads)
+        for threads in threads_list:
+            newsboat("prime", f"nb{threads}.db", threads)
+            _copy(work, f"nb{threads}.db", f"nb{threads}-analyzed.db")
             analyze(work / f"nb{threads}-analyzed.db")
-            run(f"nb{threads} warm", newsboat_command(work, cache, threads))
-            run(f"nb{threads} warm+A", newsboat_command(work, f"nb{threads}-analyzed.db", threads))
+        for _ in range(args.repeat):
+            run("digest warm", digest_command(work))
+            for threads in threads_list:
+                newsboat("warm+A", f"nb{threads}-analyzed.db", threads)
+        _copy(work, "digest.db", "digest-before.db")
+        for threads in threads_list:
+            _copy(work, f"nb{threads}.db", f"nb{threads}-before.db")
+            _copy(work, f"nb{threads}-analyzed.db", f"nb{threads}-analyzed-before.db")
+            newsboat("warm", f"nb{threads}.db", threads)
         server.control(f"bump=0.1&total={count}")
-        run("digest changed", digest_command(work))
-        for threads in args.newsboat_threads:
-            run(f"nb{threads} changed", newsboat_command(work, f"nb{threads}.db", threads))
-            run(
-                f"nb{threads} changed+A",
-                newsboat_command(work, f"nb{threads}-analyzed.db", threads),
-            )
+        for _ in range(args.repeat):
+            _copy(work, "digest-before.db", "digest.db")
+            run("digest changed", digest_command(work))
+            for threads in threads_list:
+                _copy(work, f"nb{threads}-analyzed-before.db", f"nb{threads}-analyzed.db")
+                newsboat("changed+A", f"nb{threads}-analyzed.db", threads)
+        for threads in threads_list:
+            _copy(work, f"nb{threads}-before.db", f"nb{threads}.db")
+            newsboat("changed", f"nb{threads}.db", threads)
     finally:
         server.close()
         shutil.rmtree(work, ignore_errors=True)
     return results
 
 
-def report(count: int, latency: int, results: dict[str, Measure], threads: list[int]) -> None:
+def best(runs: list[Measure]) -> Measure:
+    """The fastest run's wall and CPU time; the most memory any run took."""
+    fastest = min(runs, key=lambda m: m.wall)
+    return Measure(
+        fastest.wall,
+        fastest.cpu,
+        max(m.rss for m in runs),
+        max(m.pss for m in runs),
+        next((m.code for m in runs if m.code != 0), 0),
+    )
+
+
+def report(
+    count: int, latency: int, results: dict[str, list[Measure]], threads: list[int]
+) -> None:
     print(f"\n## N = {count}, latency {latency} ms")
-    print(f"{'run':<22} {'wall s':>8} {'cpu s':>8} {'RSS MB':>8} {'PSS MB':>8}")
-    for name, m in results.items():
+    print(f"{'run':<22} {'wall s':>8} {'cpu s':>8} {'RSS MB':>8} {'PSS MB':>8}  every run's wall s")
+    for name, runs in results.items():
+        m = best(runs)
         flag = "" if m.code == 0 else f"  (exit {m.code})"
-        print(f"{name:<22} {m.wall:>8.2f} {m.cpu:>8.2f} {m.rss:>8.0f} {m.pss:>8.0f}{flag}")
+        walls = " ".join(f"{run.wall:.2f}" for run in runs) if len(runs) > 1 else ""
+        print(
+            f"{name:<22} {m.wall:>8.2f} {m.cpu:>8.2f} {m.rss:>8.0f} {m.pss:>8.0f}  {walls}{flag}"
+        )
     if not threads:
         return
     print(
@@ -325,9 +388,9 @@ def report(count: int, latency: int, results: dict[str, Measure], threads: list[
         ("warm", "warm", "warm+A"),
         ("changed", "changed", "changed+A"),
     ):
-        mine = results[f"digest {case}"].wall
-        a = min(results[f"nb{t} {shipped}"].wall for t in threads)
-        b = min(results[f"nb{t} {fixed}"].wall for t in threads)
+        mine = best(results[f"digest {case}"]).wall
+        a = min(best(results[f"nb{t} {shipped}"]).wall for t in threads)
+        b = min(best(results[f"nb{t} {fixed}"]).wall for t in threads)
         print(
             f"{case:<10} {mine:>8.2f} {a:>11.2f} {b:>11.2f} {mine / a:>9.2f} {mine / min(a, b):>7.2f}"
         )
@@ -341,6 +404,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="digest's concurrency setting")
     parser.add_argument("--per-host", type=int, default=8, help="digest's per_host setting")
     parser.add_argument("--port", type=int, default=18180)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each case, alternating; the fastest counts"
+    )
     args = parser.parse_args()
     ensure_bytecode()
     have_newsboat = shutil.which("newsboat") is not None
