@@ -364,3 +364,25 @@ def test_feeds_whose_pool_breaks_twice_fail_with_the_reason_and_lose_nothing(
     assert all(feed.state.last_error for feed in store.feeds())
     summary, _ = run(store, config_for(*urls))  # a working pool reads them again
     assert summary.ok == 3 and store.count_stories() == 6
+
+
+def test_starting_the_pool_starts_every_worker_at_once(
+    pool: None, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.core.refresh as refresh_module
+
+    monkeypatch.setenv("DIGEST_PARSE_WORKERS", "2")
+
+    async def start() -> bool:
+        run = refresh_module._Run(store, config_for(), refresh_module._Tally(0, None))
+        try:
+            run._start_pool()
+            await run.pool_settled.wait()
+            return run.pool_ready.is_set()
+        finally:
+            run.writer.shutdown(wait=True)
+
+    assert asyncio.run(start())
+    # The second worker was started with the first, not once a second job
+    # found no worker free (the feeds' first parse jobs would wait for it).
+    assert len(shared_pool()._threads) == 2  # type: ignore[attr-defined]

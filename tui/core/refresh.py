@@ -461,7 +461,12 @@ class _Run:
         self.pool_starting = True
         from tui.core.refresh_worker import ready
 
-        future = asyncio.get_running_loop().run_in_executor(shared_pool(), ready)
+        # One no-op job per worker, so that every worker starts now: the
+        # pool starts a worker only when a job waits and none is free, and
+        # the jobs that then wait for a second worker wait for its start
+        # (0.2-0.3 s of interpreter and imports) too.
+        pool, loop = shared_pool(), asyncio.get_running_loop()
+        futures = [loop.run_in_executor(pool, ready) for _ in range(worker_count())]
 
         def done(finished: asyncio.Future[bool]) -> None:
             if not finished.cancelled() and finished.exception() is None:
@@ -470,7 +475,9 @@ class _Run:
                 self.pool_first = False
             self.pool_settled.set()
 
-        future.add_done_callback(done)
+        futures[0].add_done_callback(done)
+        for other in futures[1:]:  # (their failures are the pool's, and seen by the next job)
+            other.add_done_callback(lambda finished: finished.cancelled() or finished.exception())
 
     def _write(self, feed: Feed, parsed: ParseResult, state: FeedState, result: FetchResult):
         with self.store.transaction():
