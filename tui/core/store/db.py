@@ -25,6 +25,11 @@ from importlib import resources
 from pathlib import Path
 
 BUSY_TIMEOUT_MS = 10_000
+# See Database._configure: pages of write-ahead log between automatic
+# checkpoints (SQLite's default is 1000), and what the log file is cut
+# back to after one.
+WAL_CHECKPOINT_PAGES = 10_000
+WAL_LIMIT_BYTES = 64 * 1024 * 1024
 # Opening a store runs SQLite's quick check over the whole file unless the
 # file is exactly as digest left it when it last closed it (size, times and
 # inode, recorded next to it in ``digest.db.checked``) and was checked in
@@ -121,6 +126,15 @@ class Database:
         execute("PRAGMA foreign_keys = ON")
         execute("PRAGMA synchronous = NORMAL")  # safe with WAL; durable at checkpoints
         execute("PRAGMA temp_store = MEMORY")
+        # Checkpoint every WAL_CHECKPOINT_PAGES rather than SQLite's 1000: a
+        # cold refresh writes ~160 MB through two connections, and each
+        # checkpoint copies its pages into the file again, the term index's
+        # and search index's hot pages once per checkpoint. Cold refresh of
+        # 1000 bench feeds, alternating runs: 5% less wall time and CPU.
+        # The WAL is truncated back to WAL_LIMIT_BYTES after a reset, and
+        # removed when the last connection closes.
+        execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+        execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
 
     def _check_unless_as_left(self, seen: str | None) -> None:
         """Run SQLite's quick check (raising on damage) unless *seen*, the
