@@ -18,6 +18,7 @@ upserts (SQLite's busy timeout makes either wait for the other).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,15 +110,26 @@ def group_job(
     the store already, so this opening skips the integrity check, which
     grows with the store. The batch's working set (20-30 MB) is handed
     back to the system afterwards, or every worker that has grouped once
-    would keep it until it exits. Returns how many stories it was given."""
+    would keep it until it exits. Returns how many stories it was given.
+
+    Python's cycle collector is off while it groups: the working set holds
+    no reference cycles (tests/refresh/test_prepared_analyses.py checks),
+    so the collections its allocations set off (a full one every few
+    batches, over every vector and row alive) found nothing to free.
+    Cold refresh of 1000 bench feeds: the workers' collections 1.2 -> 0.45 s
+    of CPU, the refresh 2% faster."""
     from tui.core.refresh_worker import release_memory
     from tui.core.store import Store
     from tui.core.store.db import Database
 
     store = Store(Database.open(Path(db_path), check=False))
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         group_stories(store, story_ids, prepared.mapping(), window_hours, since)
     finally:
         store.close()
+        if collecting:
+            gc.enable()
         release_memory()
     return len(story_ids)
