@@ -47,22 +47,23 @@ def test_the_write_ahead_log_is_checkpointed_only_past_its_larger_threshold(
     """A refresh's commits add up in the log without being copied into the
     file every 1000 pages (SQLite's default), which cost a cold refresh 5%;
     once the log passes WAL_CHECKPOINT_PAGES, a commit checkpoints it."""
-    page = 4096
     with Store.open(tmp_path / "digest.db") as store:
         with store.db.transaction() as conn:
             conn.execute("CREATE TABLE scratch (blob BLOB)")
-        for _ in range(30):  # 30 commits of 100 pages: 3000 pages of log
-            with store.db.transaction() as conn:
-                conn.executemany(
-                    "INSERT INTO scratch VALUES (?)", [(bytes(page),) for _ in range(100)]
-                )
+            page = conn.execute("PRAGMA page_size").fetchone()[0]
+
+        def commit_pages(commits: int) -> None:
+            """*commits* transactions of 100 pages' worth of rows each."""
+            for _ in range(commits):
+                with store.db.transaction() as conn:
+                    conn.executemany(
+                        "INSERT INTO scratch VALUES (?)", [(bytes(page),) for _ in range(100)]
+                    )
+
+        commit_pages(30)  # 3000 pages of log
         wal = tmp_path / "digest.db-wal"
         assert wal.stat().st_size > 2500 * page  # not reset at 1000 pages
-        for _ in range(WAL_CHECKPOINT_PAGES // 100 + 5):
-            with store.db.transaction() as conn:
-                conn.executemany(
-                    "INSERT INTO scratch VALUES (?)", [(bytes(page),) for _ in range(100)]
-                )
+        commit_pages(WAL_CHECKPOINT_PAGES // 100 + 5)
         with store.db.reading() as conn:
             _, frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         # Checkpointed past the threshold, and the log was started over.
